@@ -1,0 +1,147 @@
+"""Q1: gradient descent doesn't go nuts with ill-conditioning (hw0.py, part q1)."""
+
+from __future__ import annotations
+
+import numpy as np
+from gradescope_utils.autograder_utils.decorators import number, tags, visibility, weight
+from hypothesis import strategies as st
+
+from autograder.checks import HW0_PY, Mismatch, assert_close, holds, reference
+from autograder.student import Student, as_array, as_float
+
+FILE = HW0_PY
+RTOL = 1e-9  # rounding only: every correct formula agrees far closer than this
+
+
+@st.composite
+def gd_problems(draw: st.DrawFn) -> dict:
+    """Square and rectangular F whose singular values spread over 10 to 14 orders of
+    magnitude (largest alpha), y, a start w, eta in (0, 2/alpha^2], k and a w_star."""
+    n = draw(st.integers(2, 6))
+    d = n if draw(st.booleans()) else draw(st.integers(2, 6))
+    decades = draw(st.integers(10, 14))
+    alpha = 10.0 ** draw(st.integers(-2, 3))
+    eta_fraction = draw(st.sampled_from([1.0, 0.5, 0.99, 0.1, 1e-3]))
+    k = draw(st.integers(0, 12))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    r = min(n, d)
+    u, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    v, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    sigma = alpha * np.logspace(0, -decades, r)
+    F = u[:, :r] @ np.diag(sigma) @ v[:, :r].T
+    return {
+        "F": F,
+        "y": rng.normal(size=n) * 10.0 ** draw(st.integers(-2, 2)),
+        "w": rng.normal(size=d),
+        "eta": eta_fraction * 2.0 / np.linalg.norm(F, 2) ** 2,
+        "k": k,
+        "w_star": rng.normal(size=d) * 10.0 ** draw(st.integers(-2, 10)),
+    }
+
+
+def _alpha(p: dict) -> float:
+    return float(np.linalg.norm(p["F"], 2))
+
+
+@weight(1)
+@number("1.1")
+@tags("q1")
+@visibility("visible")
+def check_gd_step(student: Student) -> str:
+    """gd_step: one gradient-descent step w - eta F^T (F w - y)"""
+    ref = reference()
+
+    def prop(p: dict) -> None:
+        d = p["F"].shape[1]
+        given = as_array(student.call("gd_step", p["F"], p["y"], p["w"], p["eta"]), (d,),
+                         "gd_step(F, y, w, eta)")
+        scale = np.linalg.norm(p["w"]) + p["eta"] * _alpha(p) * (
+            _alpha(p) * np.linalg.norm(p["w"]) + np.linalg.norm(p["y"]))
+        assert_close("gd_step(F, y, w, eta)", given, ref.gd_step(p["F"], p["y"], p["w"], p["eta"]),
+                     RTOL, scale)
+
+    return holds(gd_problems(), prop, "F, y, w, eta")
+
+
+@weight(1)
+@number("1.2")
+@tags("q1")
+@visibility("visible")
+def check_gd_iterates(student: Student) -> str:
+    """gd_iterates: the rows w_0 = 0, w_1, ..., w_k"""
+    ref = reference()
+
+    def prop(p: dict) -> None:
+        d, k = p["F"].shape[1], p["k"]
+        given = as_array(student.call("gd_iterates", p["F"], p["y"], p["eta"], k), (k + 1, d),
+                         "gd_iterates(F, y, eta, k)")
+        bound = ref.step_growth_bound(p["F"], p["y"], p["eta"])
+        assert_close("gd_iterates(F, y, eta, k)", given,
+                     ref.gd_iterates(p["F"], p["y"], p["eta"], k), RTOL, 1.0 + k * bound)
+
+    return holds(gd_problems(), prop, "F, y, eta, k")
+
+
+@weight(1)
+@number("1.3")
+@tags("q1")
+@visibility("visible")
+def check_max_stable_lr(student: Student) -> str:
+    """max_stable_lr: the largest eta for which GD cannot diverge, 2 / sigma_max(F)^2"""
+    ref = reference()
+
+    def prop(p: dict) -> None:
+        given = as_float(student.call("max_stable_lr", p["F"]), "max_stable_lr(F)")
+        assert_close("max_stable_lr(F)", given, ref.max_stable_lr(p["F"]), 1e-8)
+
+    return holds(gd_problems(), prop, "F")
+
+
+@weight(1)
+@number("1.4")
+@tags("q1")
+@visibility("visible")
+def check_step_growth_bound(student: Student) -> str:
+    """step_growth_bound: ||w_t|| <= ||w_{t-1}|| + eta alpha ||y||, the growth eta alpha ||y||"""
+    ref = reference()
+
+    def prop(p: dict) -> None:
+        given = as_float(student.call("step_growth_bound", p["F"], p["y"], p["eta"]),
+                         "step_growth_bound(F, y, eta)")
+        assert_close("step_growth_bound(F, y, eta)", given,
+                     ref.step_growth_bound(p["F"], p["y"], p["eta"]), 1e-8)
+
+    return holds(gd_problems(), prop, "F, y, eta")
+
+
+@weight(1)
+@number("1.5")
+@tags("q1")
+@visibility("visible")
+def check_error_bound(student: Student) -> str:
+    """error_bound: ||w_k - w*|| <= k eta alpha ||y|| + ||w*||, for any w*"""
+    ref = reference()
+
+    def prop(p: dict) -> None:
+        args = (p["F"], p["y"], p["eta"], p["k"], p["w_star"])
+        given = as_float(student.call("error_bound", *args), "error_bound(F, y, eta, k, w_star)")
+        w_k = ref.gd_iterates(*args[:4])[-1]
+        error = float(np.linalg.norm(w_k - p["w_star"]))
+        if given < error * (1 - 1e-12):
+            raise Mismatch(f"error_bound(F, y, eta, k, w_star) = {given!r} is smaller than the "
+                           f"actual error ||w_k - w_star|| = {error!r}: it is not a bound.")
+        assert_close("error_bound(F, y, eta, k, w_star)", given, ref.error_bound(*args), 1e-8)
+
+    return holds(gd_problems(), prop, "F, y, eta, k, w_star")
+
+
+@weight(1)
+@number("1.6")
+@tags("q1")
+@visibility("visible")
+def check_eig_range(student: Student) -> str:
+    """Q1_EIG_RANGE: the closed interval holding every eigenvalue of I - eta F^T F"""
+    expected = np.array(reference().Q1_EIG_RANGE, dtype=float)
+    given = as_array(student.value("Q1_EIG_RANGE"), (2,), "Q1_EIG_RANGE")
+    assert_close("Q1_EIG_RANGE (lo, hi)", given, expected, 1e-9, 1.0)
+    return "Right: the tightest interval for every eta up to 2/alpha^2."

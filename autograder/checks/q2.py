@@ -1,0 +1,136 @@
+"""Q2: regularization from the augmentation perspective (hw0.py, part q2)."""
+
+from __future__ import annotations
+
+import numpy as np
+from gradescope_utils.autograder_utils.decorators import number, tags, visibility, weight
+from hypothesis import strategies as st
+
+from autograder.checks import HW0_PY, Mismatch, assert_close, holds, reference, show
+from autograder.student import Student, as_array
+
+FILE = HW0_PY
+# Solving a system with condition number up to ~1e6 loses about 6 of 16 digits; any sound
+# method (solve, inv, lstsq, Cholesky, eigh) lands well inside 1e-6 relative.
+RTOL = 1e-6
+
+
+def spd(d: int, log10_cond: int, rng: np.random.Generator) -> np.ndarray:
+    """A symmetric positive-definite d x d matrix with condition number 10**log10_cond."""
+    q, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    s = 10.0 ** rng.uniform(-1, 1) * np.logspace(0, -log10_cond, d)
+    return (q * s) @ q.T
+
+
+@st.composite
+def ridge_problems(draw: st.DrawFn, full_column_rank: bool = False) -> dict:
+    """X (n x d) with n < d, n = d or n > d (n = 0 included), y, and an SPD Sigma with
+    condition number from 1 to 1e6. With full_column_rank, n >= d (for plain OLS)."""
+    d = draw(st.integers(1, 5))
+    choices = ["n=d", "n>d"] if full_column_rank else ["n=0", "n<d", "n=d", "n>d"]
+    relation = draw(st.sampled_from(choices))
+    n = {"n=0": 0, "n<d": max(d - 1, 0), "n=d": d, "n>d": d + draw(st.integers(1, 5))}[relation]
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    return {
+        "X": rng.normal(size=(n, d)),
+        "y": rng.normal(size=n),
+        "Sigma": spd(d, draw(st.integers(0, 6)), rng),
+    }
+
+
+@weight(1)
+@number("2.1")
+@tags("q2")
+@visibility("visible")
+def check_gamma_from_sigma(student: Student) -> str:
+    """gamma_from_sigma: a Gamma with Gamma^T Gamma = Sigma^{-1}"""
+
+    def prop(p: dict) -> None:
+        d = p["Sigma"].shape[0]
+        gamma = as_array(student.call("gamma_from_sigma", p["Sigma"]), (d, d),
+                         "gamma_from_sigma(Sigma)")
+        inverse = np.linalg.inv(p["Sigma"])
+        assert_close("Gamma^T Gamma (should be Sigma^{-1})", gamma.T @ gamma, inverse, RTOL)
+
+    return holds(ridge_problems(), prop, "Sigma")
+
+
+@weight(1)
+@number("2.2")
+@tags("q2")
+@visibility("visible")
+def check_augment(student: Student) -> str:
+    """augment: X_hat = [X; Gamma] and y_hat = [y; 0]"""
+    ref = reference()
+
+    def prop(p: dict) -> None:
+        (n, d), gamma = p["X"].shape, ref.gamma_from_sigma(p["Sigma"])
+        given = student.call("augment", p["X"], p["y"], gamma)
+        if not isinstance(given, list) or len(given) != 2:
+            raise Mismatch("augment(X, y, Gamma) must return a pair (X_hat, y_hat); "
+                           f"it returned {show(given)}.")
+        x_hat = as_array(given[0], (n + d, d), "augment(X, y, Gamma)[0], X_hat,")
+        y_hat = as_array(given[1], (n + d,), "augment(X, y, Gamma)[1], y_hat,")
+        expected_x, expected_y = ref.augment(p["X"], p["y"], gamma)
+        assert_close("X_hat", x_hat, expected_x, 1e-12)
+        assert_close("y_hat", y_hat, expected_y, 1e-12)
+
+    return holds(ridge_problems(), prop, "X, y, Sigma (Gamma = its inverse's Cholesky factor)")
+
+
+@weight(1)
+@number("2.3")
+@tags("q2")
+@visibility("visible")
+def check_ols(student: Student) -> str:
+    """ols: the least-squares solution for full column rank X"""
+    ref = reference()
+
+    def prop(p: dict) -> None:
+        d = p["X"].shape[1]
+        given = as_array(student.call("ols", p["X"], p["y"]), (d,), "ols(X, y)")
+        assert_close("ols(X, y)", given, ref.ols(p["X"], p["y"]), RTOL)
+
+    return holds(ridge_problems(full_column_rank=True), prop, "X, y")
+
+
+@weight(1)
+@number("2.4")
+@tags("q2")
+@visibility("visible")
+def check_map_estimate(student: Student) -> str:
+    """map_estimate: (X^T X + Sigma^{-1})^{-1} X^T y"""
+    ref = reference()
+
+    def prop(p: dict) -> None:
+        d = p["X"].shape[1]
+        given = as_array(student.call("map_estimate", p["X"], p["y"], p["Sigma"]), (d,),
+                         "map_estimate(X, y, Sigma)")
+        assert_close("map_estimate(X, y, Sigma)", given,
+                     ref.map_estimate(p["X"], p["y"], p["Sigma"]), RTOL)
+
+    return holds(ridge_problems(), prop, "X, y, Sigma")
+
+
+@weight(1)
+@number("2.5")
+@tags("q2")
+@visibility("visible")
+def check_augmentation_is_ridge(student: Student) -> str:
+    """OLS on the augmented data has the same solution as the MAP estimate (2)"""
+    ref = reference()
+
+    def prop(p: dict) -> None:
+        (n, d), X, y = p["X"].shape, p["X"], p["y"]
+        gamma = as_array(student.call("gamma_from_sigma", p["Sigma"]), (d, d),
+                         "gamma_from_sigma(Sigma)")
+        pair = student.call("augment", X, y, gamma)
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise Mismatch("augment(X, y, Gamma) must return a pair (X_hat, y_hat).")
+        x_hat = as_array(pair[0], (n + d, d), "X_hat")
+        y_hat = as_array(pair[1], (n + d,), "y_hat")
+        given = as_array(student.call("ols", x_hat, y_hat), (d,), "ols(X_hat, y_hat)")
+        assert_close("ols(augment(X, y, gamma_from_sigma(Sigma)))", given,
+                     ref.map_estimate(X, y, p["Sigma"]), RTOL)
+
+    return holds(ridge_problems(), prop, "X, y, Sigma")

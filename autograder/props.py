@@ -1,0 +1,75 @@
+"""Property checks with hypothesis, run in the trusted grader process.
+
+`smallest_failure` draws inputs, calls the property (which asks the student's worker and
+compares with the reference), and when the property fails returns the smallest failing
+input hypothesis could shrink to, with the property's own explanation. Settings are
+derandomised and database-free, so two gradings of one submission agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from autograder.student import BadAnswer, SubmissionError
+
+
+class Mismatch(AssertionError):
+    """The property does not hold for this input; str() says expected vs given."""
+
+
+class _Abort(BaseException):
+    """Not an Exception, so hypothesis does not shrink it: stop at once (a hang, a crash)."""
+
+    def __init__(self, error: SubmissionError):
+        super().__init__(str(error))
+        self.error = error
+
+
+@dataclass
+class Failure:
+    example: Any
+    message: str
+
+
+def smallest_failure(strategy: st.SearchStrategy, prop: Callable[[Any], None],
+                     max_examples: int = 40) -> Failure | None:
+    """Run `prop` on examples drawn from `strategy`; return the minimal failure or None.
+
+    `prop` raises Mismatch when the answer is wrong; a BadAnswer (malformed, or raised on
+    this input) counts the same. Any other SubmissionError (the function is missing, not
+    implemented, hangs or crashes) ends the search at once and propagates: shrinking would
+    only repeat it.
+    """
+    last: list[Failure] = []
+
+    @settings(max_examples=max_examples, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink],
+              report_multiple_bugs=False, print_blob=False)
+    @given(strategy)
+    def run(example: Any) -> None:
+        try:
+            prop(example)
+        except Mismatch as exc:
+            last.append(Failure(example, str(exc)))
+            raise
+        except BadAnswer as exc:
+            last.append(Failure(example, str(exc)))
+            raise Mismatch(str(exc)) from None
+        except SubmissionError as exc:
+            raise _Abort(exc) from None
+
+    try:
+        run()
+    except _Abort as abort:
+        raise abort.error from None
+    except Exception:  # Mismatch, or hypothesis' Flaky when the student is not deterministic
+        if last:
+            return last[-1]
+        raise
+    return None
+

@@ -1,0 +1,97 @@
+"""student_template/ is generated from reference/ by solution markers; never edit it by hand.
+
+In code (hw0.py and notebook code cells), the lines from `# BEGIN SOLUTION` to
+`# END SOLUTION` are replaced by the block's `# TEMPLATE: ` lines, uncommented, or, when
+it has none, by `raise NotImplementedError("TODO")` at the block's indentation. In notebook
+markdown, `<!-- BEGIN SOLUTION -->` ... `<!-- END SOLUTION -->` is dropped. Notebook
+outputs and execution counts are cleared.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from autograder.checks import HW0_PY, NOTEBOOK
+
+PROJECT = Path(__file__).resolve().parents[1]
+REFERENCE, TEMPLATE = PROJECT / "reference", PROJECT / "student_template"
+FILES = (HW0_PY, NOTEBOOK)
+_MD_SOLUTION = re.compile(r"<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->\n?", re.DOTALL)
+
+
+class MarkerError(ValueError):
+    """Unbalanced solution markers in the reference."""
+
+
+def strip_code(source: str) -> str:
+    """Replace each solution block of Python source by its template lines."""
+    out: list[str] = []
+    block: list[str] | None = None
+    indent = ""
+    for number, line in enumerate(source.splitlines(keepends=True), start=1):
+        stripped = line.strip()
+        if stripped == "# BEGIN SOLUTION":
+            if block is not None:
+                raise MarkerError(f"line {number}: BEGIN SOLUTION inside a solution block")
+            block, indent = [], line[: len(line) - len(line.lstrip())]
+        elif stripped == "# END SOLUTION":
+            if block is None:
+                raise MarkerError(f"line {number}: END SOLUTION without BEGIN")
+            out.extend(block or [f'{indent}raise NotImplementedError("TODO")\n'])
+            block = None
+        elif block is not None:
+            if stripped.startswith("# TEMPLATE: "):
+                block.append(indent + stripped[len("# TEMPLATE: "):] + "\n")
+        else:
+            out.append(line)
+    if block is not None:
+        raise MarkerError("a solution block is never closed")
+    return "".join(out)
+
+
+def strip_notebook(text: str) -> str:
+    """The student notebook: solution blocks replaced, outputs cleared."""
+    nb = json.loads(text)
+    for cell in nb["cells"]:
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if cell["cell_type"] == "code":
+            source = strip_code(source)
+            cell["outputs"], cell["execution_count"] = [], None
+        elif cell["cell_type"] == "markdown":
+            source = _MD_SOLUTION.sub("", source)
+        cell["source"] = source.splitlines(keepends=True)
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+def generated() -> dict[str, str]:
+    """The template's files as they should be, from the reference."""
+    files = {}
+    for name in FILES:
+        path = REFERENCE / name
+        if path.exists():
+            text = path.read_text(encoding="utf-8")
+            files[name] = strip_notebook(text) if name.endswith(".ipynb") else strip_code(text)
+    return files
+
+
+def stale() -> list[str]:
+    """Names of template files that differ from what the reference generates."""
+    return [name for name, text in generated().items()
+            if not (TEMPLATE / name).exists()
+            or (TEMPLATE / name).read_text(encoding="utf-8") != text]
+
+
+def main(check: bool = False) -> int:
+    if check:
+        names = stale()
+        print("student_template/ is stale: " + ", ".join(names) if names
+              else "student_template/ is up to date.")
+        return 1 if names else 0
+    TEMPLATE.mkdir(exist_ok=True)
+    for name, text in generated().items():
+        (TEMPLATE / name).write_text(text, encoding="utf-8")
+        print(f"wrote student_template/{name}")
+    return 0
