@@ -66,40 +66,63 @@ def run_check(check: Any, student: Student) -> tuple[float, str]:
         return 0.0, INTERNAL_ERROR
 
 
-def grade(submission: Path, *, public_only: bool = False, extra_hidden: list[Path] = (),
-          progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Grade the submission folder; return the results dict (results.py)."""
-    start = time.monotonic()
-    zygote = Zygote()  # first of all: see the module docstring
-    user = SandboxUser()
-    from autograder.checks import all_checks
-    from autograder.submission import find
+class Grader:
+    """Grades submissions one after another with one zygote and one sandbox uid.
 
-    found = find(submission)
-    hidden = protected_paths(submission, list(extra_hidden))
-    lock_down(hidden)
-    tests = []
-    with tempfile.TemporaryDirectory(prefix="hw0-grade-") as scratch:
-        students = {name: Student(path, name, zygote, user, hidden, Path(scratch))
-                    for name, path in found.files.items()}
-        try:
-            for check in all_checks():
-                if public_only and check.visibility != "visible":
-                    continue
-                if progress:
-                    progress(f"{check.number} {check.title}")
-                score, output = run_check(check, students[check.file])
-                tests.append(results.test_entry(check.number, check.title, check.part, score,
-                                                 check.max_score, output, check.visibility))
-        finally:
-            for student in students.values():
-                student.close()
-            user.kill_all()
-            zygote.close()
-        printed = _printed_output(Path(scratch))
-    output = "\n".join(found.notes + [_load_summary(s) for s in students.values()
-                                      if s.load_errors] + printed)
-    return results.results(tests, output, time.monotonic() - start)
+    Create it before anything imports the checks or the reference (see the module
+    docstring); use it as a context manager so the zygote is closed.
+    """
+
+    def __init__(self) -> None:
+        self.zygote = Zygote()
+        self.user = SandboxUser()
+
+    def __enter__(self) -> Grader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.user.kill_all()
+        self.zygote.close()
+
+    def grade(self, submission: Path, *, public_only: bool = False,
+              extra_hidden: list[Path] = (),
+              progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+        """Grade the submission folder; return the results dict (results.py)."""
+        from autograder.checks import all_checks
+        from autograder.submission import find
+
+        start = time.monotonic()
+        found = find(submission)
+        hidden = protected_paths(submission, list(extra_hidden))
+        lock_down(hidden)
+        tests = []
+        with tempfile.TemporaryDirectory(prefix="hw0-grade-") as scratch:
+            students = {name: Student(path, name, self.zygote, self.user, hidden, Path(scratch))
+                        for name, path in found.files.items()}
+            try:
+                for check in all_checks():
+                    if public_only and check.visibility != "visible":
+                        continue
+                    if progress:
+                        progress(f"{check.number} {check.title}")
+                    score, output = run_check(check, students[check.file])
+                    tests.append(results.test_entry(check.number, check.title, check.part,
+                                                     score, check.max_score, output,
+                                                     check.visibility))
+            finally:
+                for student in students.values():
+                    student.close()
+                self.user.kill_all()
+            printed = _printed_output(Path(scratch))
+        output = "\n".join(found.notes + [_load_summary(s) for s in students.values()
+                                          if s.load_errors] + printed)
+        return results.results(tests, output, time.monotonic() - start)
+
+
+def grade(submission: Path, **options: Any) -> dict[str, Any]:
+    """Grade one submission folder with a grader of its own."""
+    with Grader() as grader:
+        return grader.grade(submission, **options)
 
 
 def _load_summary(student: Student) -> str:

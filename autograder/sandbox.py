@@ -31,7 +31,6 @@ import socket
 import stat
 import sys
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,8 +174,8 @@ def _zygote_loop(sock: socket.socket) -> None:
             try:
                 requests, replies, out_fd = fds
                 _become_worker(json.loads(msg), requests, replies, out_fd)
-            except BaseException:  # noqa: BLE001 - our own failure to confine: say so
-                os.write(2, b"sandbox set-up failed:\n" + traceback.format_exc().encode())
+            except BaseException as exc:  # noqa: BLE001 - the worker cannot go on: say why
+                os.write(2, f"[autograder] the worker stopped: {exc!r}\n".encode())
             finally:
                 os._exit(70)
         for fd in fds:

@@ -164,6 +164,17 @@ def as_float(value: Any, what: str) -> float:
     return value
 
 
+def as_pair(value: Any, what: str) -> list[Any]:
+    """Two answers returned together: a tuple or list of two (the worker stacks two arrays
+    of one shape into one array, so a leading axis of 2 counts too)."""
+    if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == 2:
+        return [value[0] if value.ndim > 1 else float(value[0]),
+                value[1] if value.ndim > 1 else float(value[1])]
+    if isinstance(value, list) and len(value) == 2:
+        return value
+    raise BadAnswer(f"{what} must return a pair; it returned {_kind(value)}.")
+
+
 def as_string(value: Any, what: str) -> str:
     if not isinstance(value, str):
         raise BadAnswer(f"{what} is {_kind(value)}; a string was expected.")

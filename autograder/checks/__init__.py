@@ -10,6 +10,7 @@ them, because student code must run in the sandbox, not inside unittest.
 from __future__ import annotations
 
 import importlib.util
+import re
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,10 +75,10 @@ def reference() -> types.ModuleType:
 
 def show(value: Any) -> str:
     """A value as the student should read it: full precision, bounded length."""
+    if isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, np.ndarray):
         text = np.array2string(value, precision=17, max_line_width=100, threshold=60)
-    elif isinstance(value, float):
-        text = repr(value)
     else:
         text = repr(value)
     return text if len(text) <= 1500 else text[:1500] + " ..."
@@ -99,7 +100,7 @@ def assert_close(what: str, given: Any, expected: Any, rtol: float,
 def explain(failure: Failure, names: str) -> str:
     """The smallest failing input and what went wrong with it, as feedback."""
     inputs = "\n".join(f"  {k} = {show(v)}" for k, v in failure.example.items()
-                       if not k.startswith("_"))
+                       if re.search(rf"\b{re.escape(k)}\b", names))
     return f"{failure.message}\nSmallest failing input ({names}):\n{inputs}"
 
 

@@ -6,8 +6,8 @@ import numpy as np
 from gradescope_utils.autograder_utils.decorators import number, tags, visibility, weight
 from hypothesis import strategies as st
 
-from autograder.checks import HW0_PY, Mismatch, assert_close, holds, reference, show
-from autograder.student import Student, as_array
+from autograder.checks import HW0_PY, assert_close, holds, reference
+from autograder.student import Student, as_array, as_pair
 
 FILE = HW0_PY
 # Solving a system with condition number up to ~1e6 loses about 6 of 16 digits; any sound
@@ -65,10 +65,8 @@ def check_augment(student: Student) -> str:
 
     def prop(p: dict) -> None:
         (n, d), gamma = p["X"].shape, ref.gamma_from_sigma(p["Sigma"])
-        given = student.call("augment", p["X"], p["y"], gamma)
-        if not isinstance(given, list) or len(given) != 2:
-            raise Mismatch("augment(X, y, Gamma) must return a pair (X_hat, y_hat); "
-                           f"it returned {show(given)}.")
+        given = as_pair(student.call("augment", p["X"], p["y"], gamma),
+                        "augment(X, y, Gamma) (X_hat, y_hat)")
         x_hat = as_array(given[0], (n + d, d), "augment(X, y, Gamma)[0], X_hat,")
         y_hat = as_array(given[1], (n + d,), "augment(X, y, Gamma)[1], y_hat,")
         expected_x, expected_y = ref.augment(p["X"], p["y"], gamma)
@@ -124,9 +122,7 @@ def check_augmentation_is_ridge(student: Student) -> str:
         (n, d), X, y = p["X"].shape, p["X"], p["y"]
         gamma = as_array(student.call("gamma_from_sigma", p["Sigma"]), (d, d),
                          "gamma_from_sigma(Sigma)")
-        pair = student.call("augment", X, y, gamma)
-        if not isinstance(pair, list) or len(pair) != 2:
-            raise Mismatch("augment(X, y, Gamma) must return a pair (X_hat, y_hat).")
+        pair = as_pair(student.call("augment", X, y, gamma), "augment(X, y, Gamma)")
         x_hat = as_array(pair[0], (n + d, d), "X_hat")
         y_hat = as_array(pair[1], (n + d,), "y_hat")
         given = as_array(student.call("ols", x_hat, y_hat), (d,), "ols(X_hat, y_hat)")

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Gradescope image set-up: runs once, as root, in /autograder/source (Ubuntu 22.04, Python 3.10).
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+
+# torch is pinned (requirements.txt). PyPI's Linux wheel of torch is the CUDA build (gigabytes);
+# the CPU build comes from PyTorch's own index. Set TORCH_INDEX_URL= (empty) to use pip's default.
+TORCH_INDEX_URL="${TORCH_INDEX_URL-https://download.pytorch.org/whl/cpu}"
+extra=()
+if [ -n "$TORCH_INDEX_URL" ]; then extra=(--extra-index-url "$TORCH_INDEX_URL"); fi
+
+PYTHON="${PYTHON:-python3}"
+"$PYTHON" -m pip install --no-cache-dir "${extra[@]}" -r requirements.txt
+"$PYTHON" -m pip install --no-cache-dir --no-deps .
+
+# Student code runs as an unprivileged uid (see autograder/sandbox.py): keep the reference, the
+# checks and the tests out of its reach even where the kernel refuses it a mount namespace.
+chmod 700 reference tests autograder 2>/dev/null || true

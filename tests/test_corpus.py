@@ -1,0 +1,98 @@
+"""The grader against known-right, known-wrong and hostile submissions (one batch run)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.conftest import HOSTILE, HOSTILE_CASES, part_max, part_scores
+from tests.corpus.mutants import MUTANTS
+
+SCHEMA = json.loads((Path(__file__).parent / "gradescope_schema.json").read_text())
+HW0_PARTS = {"q1", "q2"}
+
+
+def test_every_results_json_is_valid(corpus: dict) -> None:
+    graded = {k: v for k, v in corpus.items() if not k.startswith("_")}
+    assert len(graded) == 4 + len(MUTANTS) + len(HOSTILE_CASES)
+    for name, results in graded.items():
+        jsonschema.validate(results, SCHEMA), name
+        assert results["score"] == pytest.approx(sum(t["score"] for t in results["tests"]))
+
+
+def test_reference_scores_full_marks(corpus: dict) -> None:
+    results = corpus["reference"]
+    assert [t["name"] for t in results["tests"] if t["status"] != "passed"] == []
+    assert results["score"] == sum(t["max_score"] for t in results["tests"]) > 0
+
+
+def test_template_scores_zero_and_says_not_implemented(corpus: dict) -> None:
+    results = corpus["template"]
+    assert results["score"] == 0
+    for t in results["tests"]:
+        if t["tags"][0] in HW0_PARTS:
+            assert "not implemented yet" in t["output"] or "still None" in t["output"], t
+        assert "Traceback" not in t["output"]
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
+def test_mutant_loses_exactly_its_parts(corpus: dict, mutant) -> None:
+    results = corpus[f"mutant-{mutant.name}"]
+    scores, full = part_scores(results), part_max(results)
+    lost = {part for part in full if scores[part] < full[part]}
+    assert lost == set(mutant.loses)
+    failed_output = "\n".join(t["output"] for t in results["tests"] if t["status"] == "failed")
+    assert mutant.says in failed_output
+
+
+@pytest.mark.parametrize("case", HOSTILE_CASES)
+def test_hostile_submission_gains_nothing(corpus: dict, case: str) -> None:
+    expect = json.loads((HOSTILE / case / "expect.json").read_text())
+    if expect.get("root_only") and os.geteuid() != 0:
+        pytest.skip("this defence needs the grader to run as root, as on Gradescope")
+    results = corpus[f"hostile-{case}"]
+    jsonschema.validate(results, SCHEMA)
+    scores = part_scores(results)
+    assert {p: s for p, s in scores.items() if s} == expect["scores"], expect["attack"]
+
+
+def test_results_untouched_after_the_workers_are_gone(corpus: dict) -> None:
+    """A daemon in the corpus sleeps 2 s, then rewrites every results.json it can reach."""
+    out: Path = corpus["_out"]
+    before = {p: p.read_bytes() for p in out.glob("*/results.json")}
+    time.sleep(3)
+    assert {p: p.read_bytes() for p in out.glob("*/results.json")} == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="sandbox uids exist only when grading as root")
+def test_no_sandbox_process_survives(corpus: dict) -> None:
+    assert corpus["reference"]
+    survivors = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            uid = int(next(line for line in status.read_text().splitlines()
+                           if line.startswith("Uid:")).split()[1])
+        except (OSError, StopIteration):
+            continue
+        if 61000 <= uid < 61256:
+            survivors.append(status.parent.name)
+    assert survivors == []
+
+
+def test_nested_near_miss_is_graded_with_a_note(corpus: dict) -> None:
+    results = corpus["layout-nested-near-miss"]
+    scores, full = part_scores(results), part_max(results)
+    assert all(scores[p] == full[p] for p in HW0_PARTS)
+    assert "please name it exactly hw0.py" in results["output"]
+
+
+def test_empty_submission_names_both_files(corpus: dict) -> None:
+    results = corpus["layout-empty"]
+    assert results["score"] == 0
+    assert "hw0.py was not found" in results["output"]
+    assert "color_organ_learning.ipynb was not found" in results["output"]
