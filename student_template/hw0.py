@@ -66,3 +66,56 @@ def ols(X, y):
 def map_estimate(X, y, Sigma):
     """The MAP estimate (X^T X + Sigma^{-1})^{-1} X^T y (shape (d,))."""
     raise NotImplementedError("TODO")
+
+
+# ---------------------------------------------------------------- Q3: vector calculus
+# Answers are strings in a small matrix language: names x, c (column vectors in R^n) and
+# A (n x n); .T transposes; @ is the matrix product; * a scalar (or matrix) product; + - ( )
+# and integers. The derivative of a scalar by a column vector is a ROW vector (1 x n); of a
+# vector by a vector, the n x n Jacobian.
+
+Q3A = None  # TODO: d/dx (x^T c), as a string such as "A @ x"
+Q3B = None  # TODO: d/dx ||x||_2^2
+Q3C = None  # TODO: d/dx (A x)
+Q3D = None  # TODO: d/dx (x^T A x)
+# When does the Q3D derivative equal 2 x^T A? An equation in A, such as "A == 2*A".
+Q3E = None  # TODO: the condition, as an equation with ==
+
+
+# ---------------------------------------------------------------- Q4: ReLU elbow under SGD
+# Q4(a): strings in the symbols w b x y phi (phi stands for phi(x)). "active" is the region
+# w*x + b > 0; "inactive" the rest, where the ReLU's gradient is 0.
+
+Q4A_ELBOW = None  # TODO: the elbow e, as a string
+Q4A_DL_DPHI = None  # TODO: dl/dphi, as a string
+Q4A_DL_DW = {"active": None, "inactive": None}  # TODO: dl/dw in each region
+Q4A_DL_DB = {"active": None, "inactive": None}  # TODO: dl/db in each region
+
+# Q4(b): for each case of the handout (phi(x) - y = 1 throughout), what one SGD step does to
+# the slope ("increases", "decreases", "unchanged") and to the elbow ("moves_left",
+# "moves_right", "unchanged", or "depends" when it can go either way within the case).
+Q4B_CASES = {
+    "i": "phi(x) = 0",
+    "ii": "w > 0, x > 0, phi(x) > 0",
+    "iii": "w > 0, x < 0, phi(x) > 0",
+    "iv": "w < 0, x > 0, phi(x) > 0",
+}
+Q4B = {case: {"slope": None, "elbow": None} for case in Q4B_CASES}  # TODO
+
+
+def elbows(W1, b):
+    """Q4(c): the elbow e_i of each hidden ReLU of f(x) = W2 relu(W1 x + b), shape (d,)."""
+    raise NotImplementedError("TODO")
+
+
+def sgd_new_elbows(W1, b, W2, x, y, lr):
+    """Q4(d): the elbows e'_i after one SGD step with learning rate lr on the single sample
+    (x, y), loss 1/2 (f(x) - y)^2; W1, b, W2 have shape (d,). Return shape (d,)."""
+    raise NotImplementedError("TODO")
+
+
+# ---------------------------------------------------------------- Q6: process
+
+Q6_SOURCES = ""  # TODO: the sources you used (or "none")
+Q6_COLLABORATORS = ""  # TODO: names and student IDs (or "none")
+Q6_HOURS = None  # TODO: roughly how many hours, a number

@@ -7,10 +7,13 @@ import ast
 import pytest
 
 from autograder import template
+from autograder.checks import reference
 
 CONTRACT_NAMES = {
     "gd_step", "gd_iterates", "max_stable_lr", "step_growth_bound", "error_bound",
     "Q1_EIG_RANGE", "gamma_from_sigma", "augment", "ols", "map_estimate",
+    "Q3A", "Q3B", "Q3C", "Q3D", "Q3E", "Q4A_ELBOW", "Q4A_DL_DPHI", "Q4A_DL_DW", "Q4A_DL_DB",
+    "Q4B", "elbows", "sgd_new_elbows", "Q6_SOURCES", "Q6_COLLABORATORS", "Q6_HOURS",
 }
 
 
@@ -28,8 +31,12 @@ def test_template_keeps_every_contract_name_and_gives_no_answer_away() -> None:
         assert ast.get_docstring(fn), fn.name
         body = fn.body[1:]
         assert len(body) == 1 and isinstance(body[0], ast.Raise), fn.name
-    for node in (n for n in tree.body if isinstance(n, ast.Assign)):
-        assert isinstance(node.value, ast.Constant) and node.value.value is None
+    text = (template.TEMPLATE / "hw0.py").read_text()
+    answers = [getattr(reference(), n) for n in CONTRACT_NAMES if n.startswith("Q3")]
+    answers += [reference().Q4A_ELBOW, reference().Q4A_DL_DW["active"]]
+    assert "simulate_q4b" not in text
+    for answer in answers:
+        assert repr(answer) not in text and f'"{answer}"' not in text, answer
 
 
 def test_markers_replace_blocks_and_refuse_unbalanced_ones() -> None:

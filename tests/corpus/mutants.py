@@ -63,6 +63,23 @@ MUTANTS = [
          "return X.T @ y", "q2", "ols(X, y) is wrong"),
     _hw0("map_estimate_sigma_not_inverted", "X.T @ X + np.linalg.inv(Sigma)", "X.T @ X + Sigma",
          "q2", "map_estimate(X, y, Sigma) is wrong"),
+    # ---- Q3, Q4, Q6: wrong (more wrong answers, checked one by one: tests/test_q3_q4_checks.py)
+    _hw0("q3a_column", 'Q3A = "c.T"', 'Q3A = "c"', "q3a", "(the derivative of a scalar by a "
+         "column vector is a row)"),
+    _hw0("q3d_forgets_a_transpose", 'Q3D = "x.T @ (A + A.T)"', 'Q3D = "2 * x.T @ A"', "q3d",
+         "The entries differ"),
+    _hw0("q3e_always_true", 'Q3E = "A == A.T"', 'Q3E = "A == A"', "q3e", "holds for every A"),
+    _hw0("q4a_dw_without_relu_mask", '"inactive": "0"}\n# END SOLUTION\n# BEGIN SOLUTION\n# '
+         'TEMPLATE: Q4A_DL_DB', '"inactive": "(phi - y)*x"}\n# END SOLUTION\n# BEGIN SOLUTION'
+         '\n# TEMPLATE: Q4A_DL_DB', "q4a", "missing ReLU mask"),
+    _hw0("q4b_elbow_of_case_ii_is_not_right", "Q4B = simulate_q4b()",
+         'Q4B = {**simulate_q4b(), "ii": {"slope": "decreases", "elbow": "moves_right"}}',
+         "q4b", "case (ii)"),
+    _hw0("q4c_sign", "return -b / W1", "return b / W1", "q4c", "elbows(W1, b) is wrong"),
+    _hw0("q4d_without_relu_mask", "dl_dz = residual * W2 * active", "dl_dz = residual * W2",
+         "q4d", "Smallest failing input"),
+    _hw0("q6_no_collaborators", 'Q6_COLLABORATORS = "none"', 'Q6_COLLABORATORS = " "', "q6",
+         "Q6_COLLABORATORS is empty"),
     # ---- correct alternatives: must keep full marks
     _hw0("gd_step_expanded", "return w - eta * (F.T @ (F @ w - y))",
          "return w - eta * F.T @ F @ w + eta * F.T @ y"),
@@ -72,6 +89,8 @@ MUTANTS = [
          "(lambda e, v: (v / np.sqrt(e)) @ v.T)(*np.linalg.eigh(Sigma))"),
     _hw0("ols_normal_equations", "return np.linalg.lstsq(X, y, rcond=None)[0]",
          "return np.linalg.solve(X.T @ X, X.T @ y)"),
+    _hw0("q3_and_q4_other_forms", 'Q3D = "x.T @ (A + A.T)"',
+         'Q3D = "(A@x + A.T@x).T"\nQ3A, Q3E, Q4A_ELBOW = "(c).T", "A.T == A", "-(b/w)"'),
     _hw0("map_estimate_with_inv", "np.linalg.solve(X.T @ X + np.linalg.inv(Sigma), X.T @ y)",
          "np.linalg.inv(X.T @ X + np.linalg.inv(Sigma)) @ X.T @ y"),
 ]

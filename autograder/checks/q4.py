@@ -1,0 +1,251 @@
+"""Q4: ReLU elbow update under SGD (hw0.py, parts q4a-q4d).
+
+Q4(a) strings are read by `symbolic` and compared exactly, region by region, with the
+reference, after a cross-check of the reference against torch autograd at sampled points.
+Q4(b) is graded sub-answer by sub-answer against the key the reference computes by
+simulation. Q4(c)/(d) are property checks against autograd on the handout's network.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import sympy
+import torch
+from gradescope_utils.autograder_utils.decorators import number, tags, visibility, weight
+from hypothesis import strategies as st
+
+from autograder.checks import HW0_PY, Mismatch, assert_close, holds, reference
+from autograder.student import Student, SubmissionError, as_array, as_string
+from autograder.symbolic import ParseError, parse_scalar_expr
+
+FILE = HW0_PY
+SYMBOLS = {name: sympy.Symbol(name, real=True) for name in ("w", "b", "x", "y", "phi")}
+W, B, X, Y, PHI = (SYMBOLS[k] for k in ("w", "b", "x", "y", "phi"))
+REGIONS = {"active": W * X + B, "inactive": sympy.Integer(0)}  # phi in each region
+SLOPES = ("increases", "decreases", "unchanged")
+ELBOWS = ("moves_left", "moves_right", "unchanged", "depends")
+
+
+def autograd_point(w: float, b: float, x: float, y: float) -> dict[str, float]:
+    """phi, dl/dphi, dl/dw, dl/db of l = 1/2 (relu(w x + b) - y)^2 by torch autograd."""
+    wt, bt = torch.tensor(w, requires_grad=True), torch.tensor(b, requires_grad=True)
+    phi = torch.relu(wt * x + bt)
+    phi.retain_grad()
+    loss = 0.5 * (phi - y) ** 2
+    loss.backward()
+    return {"phi": float(phi.detach()), "dl_dphi": float(phi.grad), "dl_dw": float(wt.grad),
+            "dl_db": float(bt.grad)}
+
+
+@cache
+def sample_points(region: str, count: int = 12) -> list[dict[str, float]]:
+    """Points (w, b, x, y) of one region, with their autograd derivatives."""
+    rng = np.random.default_rng(4 if region == "active" else 5)
+    points = []
+    while len(points) < count:
+        w, b, x, y = (float(v) for v in np.round(rng.uniform(-3, 3, 4), 3))
+        z = w * x + b
+        if abs(w) > 0.1 and abs(z) > 0.1 and (z > 0) == (region == "active"):
+            points.append({"w": w, "b": b, "x": x, "y": y, **autograd_point(w, b, x, y)})
+    return points
+
+
+def _parse(text: str, name: str) -> sympy.Expr:
+    try:
+        return parse_scalar_expr(text, SYMBOLS)
+    except ParseError as exc:
+        raise Mismatch(f"{name} = {text!r} could not be read: {exc}") from None
+
+
+def _value(expr: sympy.Expr, p: dict[str, float]) -> float:
+    subs = {W: p["w"], B: p["b"], X: p["x"], Y: p["y"], PHI: p["phi"]}
+    return float(sympy.N(expr.subs(subs)))
+
+
+def check_region(name: str, text: str, expected_text: str, region: str,
+                 autograd_key: str) -> None:
+    """The answer equals the reference where phi takes the region's value, exactly; when it
+    does not, show a sampled point where autograd and the answer disagree."""
+    given, expected = _parse(text, name), _parse(expected_text, "reference")
+    phi = REGIONS[region]
+    if sympy.cancel(given.subs(PHI, phi) - expected.subs(PHI, phi)) == 0:
+        return
+    hint = ""
+    if region == "inactive" and expected == 0:
+        hint = (" Where w x + b <= 0 the ReLU is flat (its gradient is 0), so the loss does "
+                "not change with the parameter there: a missing ReLU mask.")
+    elif sympy.cancel(given.subs(PHI, phi) + expected.subs(PHI, phi)) == 0:
+        hint = " The sign is wrong."
+    for p in sample_points(region):
+        got = _value(given, p)
+        if not np.isclose(got, p[autograd_key], rtol=1e-9, atol=1e-12):
+            point = ", ".join(f"{k} = {p[k]:g}" for k in ("w", "b", "x", "y"))
+            raise Mismatch(f"{name} = {text!r} is wrong in the {region} region.{hint}\n"
+                           f"  at {point} (phi = {p['phi']:g}) autograd gives "
+                           f"{p[autograd_key]!r}; the answer gives {got!r}")
+    raise Mismatch(f"{name} = {text!r} is not equal to the derivative in the {region} region."
+                   + hint)
+
+
+def _text(value: object, name: str) -> str:
+    return as_string(value, name)
+
+
+def _by_region(student: Student, name: str) -> dict[str, str]:
+    value = student.value(name)
+    if not isinstance(value, dict) or set(value) != set(REGIONS):
+        raise Mismatch(f"{name} must be a dict with the keys 'active' and 'inactive'.")
+    return {region: _text(value[region], f"{name}[{region!r}]") for region in REGIONS}
+
+
+@weight(1)
+@number("4.1")
+@tags("q4a")
+@visibility("visible")
+def check_elbow(student: Student) -> str:
+    """Q4A_ELBOW: the elbow e of phi(x) = relu(w x + b)"""
+    text = _text(student.value("Q4A_ELBOW"), "Q4A_ELBOW")
+    given, expected = _parse(text, "Q4A_ELBOW"), _parse(reference().Q4A_ELBOW, "reference")
+    if sympy.cancel(given - expected) != 0:
+        raise Mismatch(f"Q4A_ELBOW = {text!r} is not where w x + b crosses 0 (for w = 2, "
+                       f"b = 1 that is {float(expected.subs({W: 2, B: 1}))!r}; the answer "
+                       f"gives {float(sympy.N(given.subs({W: 2, B: 1, X: 0, Y: 0, PHI: 0})))!r}).")
+    return "Right."
+
+
+@weight(1)
+@number("4.2")
+@tags("q4a")
+@visibility("visible")
+def check_dl_dphi(student: Student) -> str:
+    """Q4A_DL_DPHI: dl/dphi, in both regions"""
+    text = _text(student.value("Q4A_DL_DPHI"), "Q4A_DL_DPHI")
+    for region in REGIONS:
+        check_region("Q4A_DL_DPHI", text, reference().Q4A_DL_DPHI, region, "dl_dphi")
+    return "Right in both regions; agrees with autograd."
+
+
+@weight(1)
+@number("4.3")
+@tags("q4a")
+@visibility("visible")
+def check_dl_dw(student: Student) -> str:
+    """Q4A_DL_DW: dl/dw where the ReLU is active and where it is not"""
+    answers = _by_region(student, "Q4A_DL_DW")
+    for region, text in answers.items():
+        check_region(f"Q4A_DL_DW[{region!r}]", text, reference().Q4A_DL_DW[region], region,
+                     "dl_dw")
+    return "Right in both regions; agrees with autograd."
+
+
+@weight(1)
+@number("4.4")
+@tags("q4a")
+@visibility("visible")
+def check_dl_db(student: Student) -> str:
+    """Q4A_DL_DB: dl/db where the ReLU is active and where it is not"""
+    answers = _by_region(student, "Q4A_DL_DB")
+    for region, text in answers.items():
+        check_region(f"Q4A_DL_DB[{region!r}]", text, reference().Q4A_DL_DB[region], region,
+                     "dl_db")
+    return "Right in both regions; agrees with autograd."
+
+
+def grade_q4b_entry(student: Student, case: str, what: str) -> str:
+    """One of the eight Q4(b) sub-answers against the simulated key."""
+    allowed = SLOPES if what == "slope" else ELBOWS
+    answers = student.value("Q4B")
+    entry = answers.get(case) if isinstance(answers, dict) else None
+    given = entry.get(what) if isinstance(entry, dict) else None
+    if given is None:
+        raise SubmissionError(f'Q4B["{case}"]["{what}"] is missing or None: fill it in.')
+    if given not in allowed:
+        raise Mismatch(f'Q4B["{case}"]["{what}"] = {given!r} is not one of {", ".join(allowed)}.')
+    expected = reference().Q4B[case][what]
+    if given != expected:
+        raise Mismatch(f'Q4B["{case}"]["{what}"] = {given!r} is not what one SGD step does in '
+                       f"case ({case}): {reference().Q4B_CASES[case]}, phi(x) - y = 1. Work out "
+                       "the update of w and b, then of e = -b/w (or simulate a few points).")
+    return "Right."
+
+
+def _q4b(case: str, what: str, position: int):  # noqa: ANN202 - builds a decorated check
+    @weight(0.5)
+    @number(f"4.{5 + position}")
+    @tags("q4b")
+    @visibility("visible")
+    def check(student: Student) -> str:
+        return grade_q4b_entry(student, case, what)
+
+    check.__doc__ = f"Q4B case ({case}): the {what}"
+    return check
+
+
+check_q4b_i_slope, check_q4b_i_elbow = _q4b("i", "slope", 0), _q4b("i", "elbow", 1)
+check_q4b_ii_slope, check_q4b_ii_elbow = _q4b("ii", "slope", 2), _q4b("ii", "elbow", 3)
+check_q4b_iii_slope, check_q4b_iii_elbow = _q4b("iii", "slope", 4), _q4b("iii", "elbow", 5)
+check_q4b_iv_slope, check_q4b_iv_elbow = _q4b("iv", "slope", 6), _q4b("iv", "elbow", 7)
+
+
+# ---------------------------------------------------------------- Q4(c), Q4(d)
+
+
+@st.composite
+def networks(draw: st.DrawFn) -> dict:
+    """The handout's network with hidden width 1 to 16, every W1_i at least 0.1 from 0 (also
+    after the step), inactive units included, and one sample (x, y)."""
+    d = draw(st.integers(1, 16))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    W1 = rng.choice([-1.0, 1.0], d) * rng.uniform(0.1, 3.0, d)
+    b, W2 = rng.normal(size=d), rng.normal(size=d)
+    x, y = float(rng.normal()), float(rng.normal())
+    lr = draw(st.sampled_from([0.1, 0.01, 1e-3]))
+    while np.min(np.abs(autograd_step(W1, b, W2, x, y, lr)[0])) < 0.05:
+        lr /= 10
+    return {"W1": W1, "b": b, "W2": W2, "x": x, "y": y, "lr": lr}
+
+
+def autograd_step(W1: np.ndarray, b: np.ndarray, W2: np.ndarray, x: float, y: float,
+                  lr: float) -> tuple[np.ndarray, np.ndarray]:
+    """W1 and b after one SGD step on 1/2 (W2 relu(W1 x + b) - y)^2, by torch autograd."""
+    w1 = torch.tensor(W1.reshape(-1, 1), requires_grad=True)
+    bt = torch.tensor(b, requires_grad=True)
+    w2 = torch.tensor(W2.reshape(1, -1), requires_grad=True)
+    f = w2 @ torch.relu(w1 @ torch.tensor([x], dtype=torch.float64) + bt)
+    loss = 0.5 * ((f - y) ** 2).sum()
+    g1, gb = torch.autograd.grad(loss, [w1, bt])
+    return (w1 - lr * g1).detach().numpy().ravel(), (bt - lr * gb).detach().numpy()
+
+
+@weight(1)
+@number("4.13")
+@tags("q4c")
+@visibility("visible")
+def check_elbows(student: Student) -> str:
+    """elbows: e_i of each hidden ReLU of the full network"""
+
+    def prop(p: dict) -> None:
+        d = len(p["W1"])
+        given = as_array(student.call("elbows", p["W1"], p["b"]), (d,), "elbows(W1, b)")
+        assert_close("elbows(W1, b)", given, -p["b"] / p["W1"], 1e-9)
+
+    return holds(networks(), prop, "W1, b")
+
+
+@weight(1)
+@number("4.14")
+@tags("q4d")
+@visibility("visible")
+def check_sgd_new_elbows(student: Student) -> str:
+    """sgd_new_elbows: e'_i after one SGD step on (x, y)"""
+
+    def prop(p: dict) -> None:
+        args = (p["W1"], p["b"], p["W2"], p["x"], p["y"], p["lr"])
+        given = as_array(student.call("sgd_new_elbows", *args), (len(p["W1"]),),
+                         "sgd_new_elbows(W1, b, W2, x, y, lr)")
+        w1, b = autograd_step(*args)
+        assert_close("sgd_new_elbows(W1, b, W2, x, y, lr)", given, -b / w1, 1e-8)
+
+    return holds(networks(), prop, "W1, b, W2, x, y, lr")
