@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("batch", help="grade every submission folder under DIR")
     p.add_argument("dir", type=Path)
     p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("-j", "--jobs", type=int, default=None, help="grader processes (cores)")
     p = sub.add_parser("template", help="regenerate student_template/ from reference/")
     p.add_argument("--check", action="store_true", help="only report whether it is stale")
     args = parser.parse_args(argv)
@@ -43,8 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "batch":
         from autograder import batch
 
-        graded = batch.run(args.dir, args.output)
-        print(f"graded {len(graded)} submissions into {args.output}")
+        graded = batch.run(args.dir, args.output, args.jobs)
+        print(f"graded {len(graded)} submissions into {args.output}: results.json per "
+              "folder, scores.csv, summary.md, totals.png, pass_rate.png")
         return 0
     if args.command == "grade":
         try:
