@@ -27,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("dir", type=Path)
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("-j", "--jobs", type=int, default=None, help="grader processes (cores)")
+    p = sub.add_parser("verify", help="staff: prove the reference, template and corpus right")
+    p.add_argument("--mutants", type=Path, default=None,
+                   help="the known-wrong corpus (default tests/corpus/mutants.py)")
+    p.add_argument("-j", "--jobs", type=int, default=None)
     p = sub.add_parser("template", help="regenerate student_template/ from reference/")
     p.add_argument("--check", action="store_true", help="only report whether it is stale")
     args = parser.parse_args(argv)
@@ -35,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         from autograder import template
 
         return template.main(check=args.check)
+    if args.command == "verify":
+        from autograder import verify
+
+        mutants = args.mutants or verify.PROJECT / "tests" / "corpus" / "mutants.py"
+        return 0 if verify.verify(mutants, args.jobs) else 1
     if not args.dir.is_dir():
         print(f"{args.dir} is not a folder: give the folder that holds hw0.py and "
               "color_organ_learning.ipynb.", file=sys.stderr)

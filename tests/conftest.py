@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.corpus.mutants import MUTANTS
 
 PROJECT = Path(__file__).resolve().parents[1]
 HOSTILE = PROJECT / "tests" / "corpus" / "hostile"
@@ -52,14 +51,12 @@ def copy_reference(dest: Path, source: Path = PROJECT / "reference") -> None:
 
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    """name -> results.json of: reference, template, every mutant, every hostile case and
-    a few odd layouts, graded by `python -m autograder batch` in one run."""
+    """name -> results.json of: reference, template, every hostile case and a few odd
+    layouts, graded by `python -m autograder batch` in one run. (The mutants are graded by
+    `python -m autograder verify`: tests/test_verify.py.)"""
     root = tmp_path_factory.mktemp("submissions")
     copy_reference(root / "reference")
     copy_reference(root / "template", PROJECT / "student_template")
-    for m in MUTANTS:
-        copy_reference(root / f"mutant-{m.name}")
-        (root / f"mutant-{m.name}" / m.file).write_text(m.apply())
     for name in HOSTILE_CASES:
         shutil.copytree(HOSTILE / name, root / f"hostile-{name}",
                         ignore=shutil.ignore_patterns("expect.json"))
