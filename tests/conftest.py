@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-
 PROJECT = Path(__file__).resolve().parents[1]
 HOSTILE = PROJECT / "tests" / "corpus" / "hostile"
 HOSTILE_CASES = sorted(p.name for p in HOSTILE.iterdir() if (p / "expect.json").exists())
