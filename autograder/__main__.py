@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mutants", type=Path, default=None,
                    help="the known-wrong corpus (default tests/corpus/mutants.py)")
     p.add_argument("-j", "--jobs", type=int, default=None)
+    p = sub.add_parser("build-zip", help="the autograder.zip to upload to Gradescope")
+    p.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"))
     p = sub.add_parser("template", help="regenerate student_template/ from reference/")
     p.add_argument("--check", action="store_true", help="only report whether it is stale")
     args = parser.parse_args(argv)
@@ -39,6 +41,12 @@ def main(argv: list[str] | None = None) -> int:
         from autograder import template
 
         return template.main(check=args.check)
+    if args.command == "build-zip":
+        from autograder import buildzip
+
+        names = buildzip.build(args.output)
+        print(f"wrote {args.output}: {len(names)} files (setup.sh and run_autograder at the root)")
+        return 0
     if args.command == "verify":
         from autograder import verify
 
