@@ -35,10 +35,13 @@ def raw(payload: bytes):
 
 def test_arrays_numbers_strings_survive_exactly() -> None:
     a = np.random.default_rng(0).normal(size=(3, 4))
-    got = roundtrip({"a": a, "xs": [1.5, "s", None, True], "e": np.zeros((0, 2))})
+    got = roundtrip({"a": a, "xs": [1.5, "s", None, True], "e": np.zeros((0, 2)),
+                     "scalar": np.array(2.5), "t": a.T})
     assert np.array_equal(got["a"], a) and got["a"].dtype == np.float64
     assert got["xs"] == [1.5, "s", None, True]
     assert got["e"].shape == (0, 2)
+    assert got["scalar"].shape == () and got["scalar"] == 2.5
+    assert np.array_equal(got["t"], a.T)
 
 
 @pytest.mark.parametrize("payload, complaint", [
