@@ -75,6 +75,13 @@ def _interact(*args: Any, **kwargs: Any) -> Any:
     return lambda f: f
 
 
+def _stub_attribute(name: str) -> type[_Inert]:
+    """Any widget class is inert; dunders stay missing (inspect and torch look for them)."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return _Inert
+
+
 def install_stubs() -> None:
     """Headless stand-ins: matplotlib's Agg backend and, if absent, ipywidgets."""
     try:
@@ -90,7 +97,7 @@ def install_stubs() -> None:
         import ipywidgets  # noqa: F401
     except ImportError:
         stub = types.ModuleType("ipywidgets")
-        stub.__getattr__ = lambda name: _Inert  # type: ignore[attr-defined]
+        stub.__getattr__ = _stub_attribute  # type: ignore[attr-defined]
         stub.interact = stub.interact_manual = _interact  # type: ignore[attr-defined]
         stub.interactive = _Inert  # type: ignore[attr-defined]
         stub.widgets = stub  # type: ignore[attr-defined]
