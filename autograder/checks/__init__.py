@@ -55,9 +55,9 @@ def collect(module: types.ModuleType) -> list[Check]:
 
 def all_checks() -> list[Check]:
     """Every check of the homework, sorted by number."""
-    from autograder.checks import q1, q2, q3, q4, q6
+    from autograder.checks import q1, q2, q3, q4, q5, q6
 
-    checks = [c for m in (q1, q2, q3, q4, q6) for c in collect(m)]
+    checks = [c for m in (q1, q2, q3, q4, q5, q6) for c in collect(m)]
     return sorted(checks, key=lambda c: tuple(int(x) for x in c.number.split(".")))
 
 

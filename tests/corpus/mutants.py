@@ -7,6 +7,7 @@ step with it; `Mutant.apply` fails loudly when the reference no longer holds `ol
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +24,26 @@ class Mutant:
     says: str = ""
 
     def apply(self) -> str:
+        """The mutated file's text (for a notebook, `old` is sought in the cells' source)."""
         text = (REFERENCE / self.file).read_text(encoding="utf-8")
+        if not self.file.endswith(".ipynb"):
+            return self._replace(text)
+        nb = json.loads(text)
+        sources = ["".join(c["source"]) for c in nb["cells"]]
+        self._replace("\n".join(sources))  # exactly once across all cells
+        for cell, source in zip(nb["cells"], sources, strict=True):
+            if self.old in source:
+                cell["source"] = source.replace(self.old, self.new).splitlines(keepends=True)
+        return json.dumps(nb, indent=1)
+
+    def _replace(self, text: str) -> str:
         if text.count(self.old) != 1:
             raise ValueError(f"mutant {self.name}: {self.old!r} is not once in {self.file}")
         return text.replace(self.old, self.new)
+
+
+def _nb(name: str, old: str, new: str, loses: str = "", says: str = "") -> Mutant:
+    return Mutant(name, "color_organ_learning.ipynb", old, new, frozenset(loses.split()), says)
 
 
 def _hw0(name: str, old: str, new: str, loses: str = "", says: str = "") -> Mutant:
@@ -80,6 +97,31 @@ MUTANTS = [
          "q4d", "Smallest failing input"),
     _hw0("q6_no_collaborators", 'Q6_COLLABORATORS = "none"', 'Q6_COLLABORATORS = " "', "q6",
          "Q6_COLLABORATORS is empty"),
+    # ---- Q5 (the notebook): wrong. Later cells build on earlier ones, as in the handout, so a
+    # broken piece also costs the parts that train with it.
+    _nb("q5a_typed_in", "q5a_resistor = float(R_fine[mse_to_desired(R_fine).argmin()])",
+        "q5a_resistor = 100.0", "q5a", "not within 5% of 200"),
+    _nb("q5b_cutoff_in_radians", "q5b_cutoff = 1 / (2 * math.pi * q5b_resistor * C)",
+        "q5b_cutoff = 1 / (q5b_resistor * C)", "q5b", "q5b_cutoff"),
+    _nb("q5c_converging_lr_as_diverging", "q5c_lr_diverges = min(", "q5c_lr_diverges = 1e5 or min(",
+        "q5c", "does not diverge"),
+    _nb("q5d_claims_the_desired_resistor", "q5d_resistor = lp_circuit_d.R.item()",
+        "q5d_resistor = 200.0", "q5d", "q5d_resistor"),
+    _nb("q5e_plain_mse", "return torch.nn.functional.binary_cross_entropy_with_logits(logits, "
+        "target)", "return torch.mean((pred - target) ** 2)", "q5e q5f q5g q5i",
+        "lands near 332"),
+    _nb("q5f_numpy_high_pass", "    x = 2 * math.pi * freqs * R * C\n    return x / torch.sqrt(1 + x ** 2)",
+        "    x = np.asarray(2 * math.pi * freqs * R * C, dtype=float)\n"
+        "    return torch.as_tensor(x / np.sqrt(1 + x ** 2))", "q5f q5g q5h q5i",
+        "no gradient flows"),
+    _nb("q5g_stages_swapped", "return evaluate_hp_circuit(freqs, R_high, C) * "
+        "evaluate_lp_circuit(freqs, R_low, C)", "return evaluate_hp_circuit(freqs, R_low, C) * "
+        "evaluate_lp_circuit(freqs, R_high, C)", "q5g q5h q5i", "evaluate_bp_circuit at R"),
+    _nb("q5h_corners_swapped", "q5h_cutoffs = (float(f_low_fit), float(f_high_fit))",
+        "q5h_cutoffs = (float(f_high_fit), float(f_low_fit))", "q5h", "f_low must be the lower"),
+    _nb("q5i_forgets_the_band_pass", 'q5i_resistors = {"lp": organ.lp.R.item(), "hp": '
+        'organ.hp.R.item(),', 'q5i_resistors = {"lp": organ.lp.R.item(), "hp": 200.0,',
+        "q5i", "q5i_resistors"),
     # ---- correct alternatives: must keep full marks
     _hw0("gd_step_expanded", "return w - eta * (F.T @ (F @ w - y))",
          "return w - eta * F.T @ F @ w + eta * F.T @ y"),

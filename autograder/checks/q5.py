@@ -1,0 +1,403 @@
+"""Q5: learning the color organ (color_organ_learning.ipynb, parts q5a-q5i).
+
+The notebook runs once in the worker (like Jupyter's Run All); its answer variables are read
+as plain data and its functions are called through the channel with torch tensors. Where a
+student supplies a piece of a computation (the loss of (e), the learning rates of (c)), the
+grader runs the training itself, so the result it checks is one it computed. Tolerances and
+their evidence: docs/staff.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import torch
+from gradescope_utils.autograder_utils.decorators import number, tags, visibility, weight
+
+from autograder.checks import NOTEBOOK, Mismatch, assert_close
+from autograder.checks import color_organ as co
+from autograder.student import BadAnswer, Student, as_array, as_float, as_pair
+
+FILE = NOTEBOOK
+TOLERANCE = 0.05  # relative, for "near R": a learned or hand-tuned resistor
+CUTOFF_TOLERANCE = 0.30  # relative, for the two-ReLU Bode corners of (h): docs/staff.md
+INITS = (50.0, 150.0, 400.0, 800.0)  # ohm: where the grader starts its own training runs
+PROBE_RESISTORS = (30.0, 60.0, 200.0, 1000.0)
+
+
+def resistor(student: Student, name: str) -> float:
+    value = as_float(student.value(name), name)
+    if value <= 0:
+        raise Mismatch(f"{name} = {value!r}: a resistance is positive.")
+    return value
+
+
+def near(name: str, given: float, expected: float, tolerance: float = TOLERANCE) -> str:
+    if abs(given - expected) > tolerance * expected:
+        raise Mismatch(f"{name} = {given:.6g} is not within {tolerance:.0%} of {expected:.6g}.")
+    return f"{given:.6g}, within {tolerance:.0%} of {expected:.6g}."
+
+
+def learned_from_leds(name: str, given: list[float], nominal: list[float], lit: torch.Tensor,
+                      target: torch.Tensor) -> str:
+    """Resistors learned from binary data: right when the circuit they make lights the LEDs
+    exactly as its training target does on FREQS (all binary data can pin down), or, short of
+    that, when each is within TOLERANCE of the desired circuit's."""
+    if bool(torch.equal(lit, target)):
+        return f"{name} = {_show(given)} lights every LED as its training data asks."
+    if all(abs(g - r) <= TOLERANCE * r for g, r in zip(given, nominal, strict=True)):
+        return f"{name} = {_show(given)}, within {TOLERANCE:.0%} of {_show(nominal)}."
+    wrong = int((lit != target).sum())
+    raise Mismatch(f"{name} = {_show(given)} lights {wrong} LED(s) differently from its "
+                   f"training data, and is not within {TOLERANCE:.0%} of {_show(nominal)}.")
+
+
+def _show(values: list[float]) -> str:
+    return ", ".join(f"{v:.5g}" for v in values) if len(values) > 1 else f"{values[0]:.5g}"
+
+
+ONE_HOT = torch.stack([co.leds(co.lowpass(co.FREQS, co.R_LP)),
+                       co.leds(co.highpass(co.FREQS, co.R_HP))])
+ONE_HOT = torch.cat([ONE_HOT, (1 - ONE_HOT.sum(dim=0, keepdim=True)).clamp(min=0)])
+
+
+# ---------------------------------------------------------------- (a), (b)
+
+
+@weight(1)
+@number("5.1")
+@tags("q5a")
+@visibility("visible")
+def check_q5a(student: Student) -> str:
+    """q5a_resistor: the low-pass resistor matching the desired transfer function"""
+    return near("q5a_resistor", resistor(student, "q5a_resistor"), co.R_LP)
+
+
+@weight(1)
+@number("5.2")
+@tags("q5b")
+@visibility("visible")
+def check_q5b_resistor(student: Student) -> str:
+    """q5b_resistor: lights the LEDs exactly as desired on FREQS"""
+    r = resistor(student, "q5b_resistor")
+    desired, predicted = co.leds(co.lowpass(co.FREQS, co.R_LP)), co.leds(co.lowpass(co.FREQS, r))
+    wrong = torch.nonzero(desired != predicted).ravel()
+    if len(wrong):
+        freqs = ", ".join(f"{float(co.FREQS[i]):.4g} Hz" for i in wrong[:5])
+        raise Mismatch(f"q5b_resistor = {r:.6g} lights {len(wrong)} LED(s) differently from the "
+                       f"desired pattern, at {freqs}.")
+    return f"{r:.6g} reproduces the desired LED pattern on all {len(co.FREQS)} frequencies."
+
+
+@weight(1)
+@number("5.3")
+@tags("q5b")
+@visibility("visible")
+def check_q5b_cutoff(student: Student) -> str:
+    """q5b_cutoff: the cutoff frequency 1/(2 pi R C) of that resistor"""
+    r, f = resistor(student, "q5b_resistor"), as_float(student.value("q5b_cutoff"), "q5b_cutoff")
+    return near("q5b_cutoff", f, co.cutoff(r), 0.01)
+
+
+# ---------------------------------------------------------------- (c)
+
+
+def train_lowpass(lr: float, r0: float, steps: int = 1000) -> str:
+    """The training loop of (c), with the notebook's stopping rules: gradient descent on R
+    with MSE against the desired magnitudes (torch.autograd.grad). Returns "converged" (loss
+    <= 1e-14 or |dL/dR| <= 1e-9), "diverged" (a non-finite value, R leaving (0, inf), or a
+    final loss above the initial one) or "max_steps"."""
+    target = co.lowpass(co.FREQS, co.R_LP)
+    r = torch.tensor(r0, dtype=torch.float64, requires_grad=True)
+    first = None
+    for _ in range(steps + 1):
+        loss = co.mse(co.lowpass(co.FREQS, r), target)
+        (grad,) = torch.autograd.grad(loss, r)
+        value, slope, at = float(loss.detach()), float(grad), float(r.detach())
+        first = value if first is None else first
+        if not (math.isfinite(value) and math.isfinite(slope)) or at <= 0:
+            return "diverged"
+        if value <= 1e-14 or abs(slope) <= 1e-9:
+            return "converged"
+        with torch.no_grad():
+            r -= lr * grad
+    return "diverged" if value > first else "max_steps"
+
+
+def runs(lr: float) -> dict[float, str]:
+    """How the loop of (c) ends from each of the grader's initial resistors."""
+    return {r0: train_lowpass(lr, r0) for r0 in INITS}
+
+
+@weight(1)
+@number("5.4")
+@tags("q5c")
+@visibility("visible")
+def check_q5c_resistor(student: Student) -> str:
+    """q5c_resistor: learned from the transfer function's magnitudes"""
+    return near("q5c_resistor", resistor(student, "q5c_resistor"), co.R_LP, 0.01)
+
+
+@weight(1)
+@number("5.5")
+@tags("q5c")
+@visibility("visible")
+def check_q5c_lr_diverges(student: Student) -> str:
+    """q5c_lr_diverges: a learning rate at which training diverges"""
+    lr = as_float(student.value("q5c_lr_diverges"), "q5c_lr_diverges")
+    ends = runs(lr) if lr > 0 else {}
+    if lr <= 0 or any(status != "diverged" for status in ends.values()):
+        raise Mismatch(f"With lr = {lr:g} the training loop of (c) does not diverge from every "
+                       "start: " + ", ".join(f"R0 = {r:g}: {s}" for r, s in ends.items()) + ".")
+    return f"lr = {lr:g} diverges from R0 = {', '.join(f'{r:g}' for r in INITS)}."
+
+
+@weight(1)
+@number("5.6")
+@tags("q5c")
+@visibility("visible")
+def check_q5c_lr_converges(student: Student) -> str:
+    """q5c_lr_converges: a learning rate at which training converges"""
+    lr = as_float(student.value("q5c_lr_converges"), "q5c_lr_converges")
+    ends = runs(lr) if lr > 0 else {}
+    if lr <= 0 or any(status != "converged" for status in ends.values()):
+        raise Mismatch(f"With lr = {lr:g} the training loop of (c) does not converge within "
+                       "1000 steps from every start: "
+                       + ", ".join(f"R0 = {r:g}: {s}" for r, s in ends.items()) + ".")
+    return f"lr = {lr:g} converges from R0 = {', '.join(f'{r:g}' for r in INITS)}."
+
+
+# ---------------------------------------------------------------- (d), (e)
+
+
+@weight(1)
+@number("5.7")
+@tags("q5d")
+@visibility("visible")
+def check_q5d(student: Student) -> str:
+    """q5d_resistor: what plain MSE on the binary LED data learns (the tug of war)"""
+    return near("q5d_resistor", resistor(student, "q5d_resistor"), co.plain_mse_minimiser(),
+                0.02)
+
+
+LossOnPred = Callable[[torch.Tensor], tuple[float, torch.Tensor]]
+
+
+def train_with_loss(loss_on_pred: LossOnPred, r0: float) -> float:
+    """The low pass trained on its binary LED data by the grader's own loop (co.descend):
+    the grader computes the predictions and dpred/dR; `loss_on_pred` gives only the loss of
+    the predictions and its gradient with respect to them. Returns the final R."""
+
+    def loss_and_grad(r_value: float) -> tuple[float, float]:
+        r = torch.tensor(r_value, dtype=torch.float64, requires_grad=True)
+        pred = co.lowpass(co.FREQS, r)
+        loss, d_pred = loss_on_pred(pred.detach())
+        (d_r,) = torch.autograd.grad(pred, r, grad_outputs=d_pred)
+        return loss, float(d_r)
+
+    return co.descend(loss_and_grad, r0)
+
+
+def students_loss(student: Student) -> LossOnPred:
+    """loss_fn_binary, evaluated in the worker: value and gradient with respect to pred."""
+    target = co.leds(co.lowpass(co.FREQS, co.R_LP)).numpy()
+
+    def loss_on_pred(pred: torch.Tensor) -> tuple[float, torch.Tensor]:
+        value, grads = student.call_with_grad("loss_fn_binary", pred.numpy(), target, wrt=[0])
+        loss = as_float(value, "loss_fn_binary(pred, target)")
+        if grads is None or grads[0] is None:
+            raise BadAnswer("loss_fn_binary(pred, target) returned no gradient with respect "
+                            "to pred: compute it with torch operations on pred.")
+        d_pred = as_array(grads[0], (len(target),),
+                          "the gradient of loss_fn_binary with respect to pred")
+        return loss, torch.from_numpy(d_pred)
+
+    return loss_on_pred
+
+
+def lands_near_200(loss_on_pred: LossOnPred) -> dict[float, float]:
+    """Train from each of INITS; raise Mismatch unless every run lights the LEDs as desired
+    (or lands within TOLERANCE of 200 ohm). Returns R0 -> final R."""
+    learned = {r0: train_with_loss(loss_on_pred, r0) for r0 in INITS}
+    desired = co.leds(co.lowpass(co.FREQS, co.R_LP))
+    try:
+        for r in learned.values():
+            learned_from_leds("R", [r], [co.R_LP], co.leds(co.lowpass(co.FREQS, r)), desired)
+    except Mismatch:
+        raise Mismatch("Trained by the grader with loss_fn_binary on the binary LED data, the "
+                       "low pass lands at R = " + ", ".join(
+                           f"{r:.4g} ohm (from R0 = {r0:g})" for r0, r in learned.items())
+                       + f": not all light the LEDs as desired or lie within {TOLERANCE:.0%} "
+                       "of 200 ohm. Plain MSE pulls the off-points to 0 and lands near 332.") \
+            from None
+    return learned
+
+
+@weight(1)
+@number("5.8")
+@tags("q5e")
+@visibility("visible")
+def check_loss_fn_binary(student: Student) -> str:
+    """loss_fn_binary: the grader trains with it on binary data and lands near 200 ohm"""
+    learned = lands_near_200(students_loss(student))
+    return "The grader's training lands at " + ", ".join(
+        f"{r:.4g}" for r in learned.values()) + " ohm: the LEDs light as desired."
+
+
+@weight(1)
+@number("5.9")
+@tags("q5e")
+@visibility("visible")
+def check_q5e(student: Student) -> str:
+    """q5e_resistor: learned from binary data with the adjusted loss"""
+    r = resistor(student, "q5e_resistor")
+    return learned_from_leds("q5e_resistor", [r], [co.R_LP], co.leds(co.lowpass(co.FREQS, r)),
+                             co.leds(co.lowpass(co.FREQS, co.R_LP)))
+
+
+# ---------------------------------------------------------------- (f), (g)
+
+
+def circuit_values(student: Student, name: str, expected: torch.Tensor,
+                   *resistors: float) -> None:
+    """The student's function on float64 tensors (no gradient asked) against the model."""
+    given, _ = student.call_with_grad(name, co.FREQS.numpy(), *resistors, co.C, wrt=[])
+    args = ", ".join(f"{r:g}" for r in resistors)
+    given = as_array(given, (len(co.FREQS),), f"{name}(freqs, {args}, C)")
+    assert_close(f"{name} at R = {', '.join(f'{r:g}' for r in resistors)}", given,
+                 expected.detach().numpy(), 1e-9, 1.0)
+
+
+def circuit_gradients(student: Student, name: str, model: Callable[..., torch.Tensor],
+                      *resistors: float) -> None:
+    """Autograd through the student's function (in the worker) against autograd through the
+    reference model, for each resistor argument."""
+    positions = list(range(1, len(resistors) + 1))
+    try:
+        _, grads = student.call_with_grad(name, co.FREQS.numpy(), *resistors, co.C,
+                                          wrt=positions)
+    except BadAnswer as exc:
+        raise Mismatch(f"{name}: no gradient flows to the resistors, since with R as a torch "
+                       f"tensor that requires grad it fails: {exc} Use torch operations on R "
+                       "(not numpy, math or float()).") from None
+    rs = tuple(torch.tensor(r, dtype=torch.float64) for r in resistors)
+    expected = torch.autograd.functional.jacobian(lambda *r: model(co.FREQS, *r), rs)
+    at = ", ".join(f"{x:g}" for x in resistors)
+    for i, want in enumerate(expected):
+        given = None if grads is None else grads[i]
+        if given is None:
+            raise Mismatch(f"{name}: no gradient flows to its resistor argument {i + 2} "
+                           "(use torch operations on R, not numpy or float()).")
+        given = as_array(given, (len(co.FREQS),), f"d {name} / d R (argument {i + 2})")
+        assert_close(f"d {name} / d R at R = {at} (argument {i + 2})", given, want.numpy(),
+                     1e-8, float(want.abs().max()))
+
+
+@weight(1)
+@number("5.10")
+@tags("q5f")
+@visibility("visible")
+def check_hp_values(student: Student) -> str:
+    """evaluate_hp_circuit: the high-pass magnitudes"""
+    for r in PROBE_RESISTORS:
+        circuit_values(student, "evaluate_hp_circuit", co.highpass(co.FREQS, r), r)
+    return f"Right at R = {', '.join(f'{r:g}' for r in PROBE_RESISTORS)} ohm."
+
+
+@weight(1)
+@number("5.11")
+@tags("q5f")
+@visibility("visible")
+def check_hp_gradient(student: Student) -> str:
+    """evaluate_hp_circuit: autograd's d|H|/dR through it"""
+    for r in PROBE_RESISTORS:
+        circuit_gradients(student, "evaluate_hp_circuit", co.highpass, r)
+    return "d|H_hp|/dR by autograd agrees with the reference."
+
+
+@weight(1)
+@number("5.12")
+@tags("q5f")
+@visibility("visible")
+def check_q5f(student: Student) -> str:
+    """q5f_resistor: the high pass learned from binary data"""
+    r = resistor(student, "q5f_resistor")
+    return learned_from_leds("q5f_resistor", [r], [co.R_HP], co.leds(co.highpass(co.FREQS, r)),
+                             co.leds(co.highpass(co.FREQS, co.R_HP)))
+
+
+BP_PROBES = ((200.0, 60.0), (900.0, 900.0), (50.0, 300.0))
+
+
+@weight(1)
+@number("5.13")
+@tags("q5g")
+@visibility("visible")
+def check_bp_values(student: Student) -> str:
+    """evaluate_bp_circuit: the band-pass magnitudes"""
+    for rh, rl in BP_PROBES:
+        circuit_values(student, "evaluate_bp_circuit", co.bandpass(co.FREQS, rh, rl), rh, rl)
+    return "Right at (R_high, R_low) = " + ", ".join(f"({a:g}, {b:g})" for a, b in BP_PROBES)
+
+
+@weight(1)
+@number("5.14")
+@tags("q5g")
+@visibility("visible")
+def check_bp_gradients(student: Student) -> str:
+    """evaluate_bp_circuit: autograd's gradients for both resistors"""
+    for rh, rl in BP_PROBES:
+        circuit_gradients(student, "evaluate_bp_circuit", co.bandpass, rh, rl)
+    return "Both gradients by autograd agree with the reference."
+
+
+@weight(1)
+@number("5.15")
+@tags("q5g")
+@visibility("visible")
+def check_q5g(student: Student) -> str:
+    """q5g_resistors: (R_high, R_low) of the band pass learned from binary data"""
+    pair = as_pair(student.value("q5g_resistors"), "q5g_resistors")
+    high = as_float(pair[0], "q5g_resistors[0] (R_high)")
+    low = as_float(pair[1], "q5g_resistors[1] (R_low)")
+    return learned_from_leds("q5g_resistors", [high, low], [co.R_BP_HIGH, co.R_BP_LOW],
+                             co.leds(co.bandpass(co.FREQS, high, low)),
+                             co.leds(co.bandpass(co.FREQS, co.R_BP_HIGH, co.R_BP_LOW)))
+
+
+# ---------------------------------------------------------------- (h), (i)
+
+
+@weight(1)
+@number("5.16")
+@tags("q5h")
+@visibility("visible")
+def check_q5h(student: Student) -> str:
+    """q5h_cutoffs: the two corners of the two-ReLU Bode fit of the band pass"""
+    pair = as_pair(student.value("q5h_cutoffs"), "q5h_cutoffs")
+    f_low = as_float(pair[0], "q5h_cutoffs[0] (f_low)")
+    f_high = as_float(pair[1], "q5h_cutoffs[1] (f_high)")
+    if f_low >= f_high:
+        raise Mismatch(f"q5h_cutoffs = ({f_low:.4g}, {f_high:.4g}): f_low must be the lower "
+                       "corner (the high-pass stage's), f_high the upper one.")
+    return (near("f_low", f_low, co.cutoff(co.R_BP_HIGH), CUTOFF_TOLERANCE) + " "
+            + near("f_high", f_high, co.cutoff(co.R_BP_LOW), CUTOFF_TOLERANCE))
+
+
+@weight(1)
+@number("5.17")
+@tags("q5i")
+@visibility("visible")
+def check_q5i(student: Student) -> str:
+    """q5i_resistors: the whole color organ trained on one-hot data"""
+    value = student.value("q5i_resistors")
+    expected = {"lp": co.R_LP, "hp": co.R_HP, "bp_high": co.R_BP_HIGH, "bp_low": co.R_BP_LOW}
+    if not isinstance(value, dict) or set(value) != set(expected):
+        raise Mismatch("q5i_resistors must be a dict with the keys lp, hp, bp_high, bp_low.")
+    r = {k: as_float(value[k], f"q5i_resistors[{k!r}]") for k in expected}
+    lit = torch.stack([co.leds(co.lowpass(co.FREQS, r["lp"])),
+                       co.leds(co.highpass(co.FREQS, r["hp"])),
+                       co.leds(co.bandpass(co.FREQS, r["bp_high"], r["bp_low"]))])
+    return learned_from_leds("q5i_resistors (lp, hp, bp_high, bp_low)", list(r.values()),
+                             list(expected.values()), lit, ONE_HOT)

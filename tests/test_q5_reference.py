@@ -1,0 +1,133 @@
+"""Q5: the reference notebook against the grader's model and the analytic circuit, and the
+tolerances against correct alternatives and the named wrong approaches
+(tests/corpus/q5_alternatives.py; numbers in docs/q5-evidence.md)."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+
+from autograder import notebook
+from autograder.checks import Mismatch, q5
+from autograder.checks import color_organ as co
+from tests.conftest import PROJECT
+from tests.corpus import q5_alternatives as alt
+from tests.corpus.mutants import MUTANTS
+
+NOTEBOOK = PROJECT / "reference" / "color_organ_learning.ipynb"
+
+
+@pytest.fixture(scope="module")
+def ref() -> dict:
+    """The reference notebook, run top to bottom in this process (it is our own code)."""
+    namespace: dict = {}
+    assert notebook.run(NOTEBOOK, namespace) == []
+    return namespace
+
+
+class Answers:
+    def __init__(self, **values: object):
+        self.values = values
+
+    def value(self, name: str) -> object:
+        return self.values[name]
+
+
+def test_the_graders_circuits_are_the_notebooks(ref: dict) -> None:
+    for r in (30.0, 60.0, 200.0, 1000.0):
+        assert torch.allclose(ref["evaluate_lp_circuit"](co.FREQS, r, co.C),
+                              co.lowpass(co.FREQS, r))
+        assert torch.allclose(ref["evaluate_hp_circuit"](co.FREQS, r, co.C),
+                              co.highpass(co.FREQS, r))
+    for rh, rl in q5.BP_PROBES:
+        assert torch.allclose(ref["evaluate_bp_circuit"](co.FREQS, rh, rl, co.C),
+                              co.bandpass(co.FREQS, rh, rl))
+    assert torch.equal(ref["FREQS"], co.FREQS) and ref["C"] == co.C
+
+
+def test_the_reference_answers_agree_with_the_analytic_circuit(ref: dict) -> None:
+    assert ref["q5a_resistor"] == pytest.approx(co.R_LP, rel=1e-3)
+    assert ref["q5b_cutoff"] == pytest.approx(co.cutoff(ref["q5b_resistor"]), rel=1e-12)
+    assert torch.equal(co.leds(co.lowpass(co.FREQS, ref["q5b_resistor"])),
+                       co.leds(co.lowpass(co.FREQS, co.R_LP)))
+    assert ref["q5c_resistor"] == pytest.approx(co.R_LP, rel=1e-4)
+    assert ref["q5d_resistor"] == pytest.approx(co.plain_mse_minimiser(), rel=1e-3)
+    f_low, f_high = ref["q5h_cutoffs"]
+    assert f_low == pytest.approx(co.cutoff(co.R_BP_HIGH), rel=q5.CUTOFF_TOLERANCE)
+    assert f_high == pytest.approx(co.cutoff(co.R_BP_LOW), rel=q5.CUTOFF_TOLERANCE)
+    for check in (q5.check_q5e, q5.check_q5f, q5.check_q5g, q5.check_q5i):
+        assert "lights every LED" in check(Answers(**{k: _plain(v) for k, v in ref.items()
+                                                      if k.startswith("q5")}))
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+@pytest.mark.parametrize("lr", [1e5, 1e6, 1e7])
+def test_the_graders_loop_judges_learning_rates_as_the_notebooks_does(ref: dict, lr: float) -> None:
+    for r0 in q5.INITS:
+        circuit = ref["LowPassCircuit"](R=r0)
+        history = ref["train"](list(circuit.parameters()), lambda c=circuit: c(ref["FREQS"]),
+                               ref["desired_lp"], ref["mse_loss"], lr=lr, max_steps=1000)
+        assert history["status"] == q5.train_lowpass(lr, r0), (lr, r0)
+
+
+def torch_loss(loss_fn) -> q5.LossOnPred:  # noqa: ANN001
+    target = co.leds(co.lowpass(co.FREQS, co.R_LP))
+
+    def loss_on_pred(pred: torch.Tensor) -> tuple[float, torch.Tensor]:
+        p = pred.clone().requires_grad_(True)
+        loss = loss_fn(p, target)
+        (grad,) = torch.autograd.grad(loss, p)
+        return float(loss.detach()), grad
+
+    return loss_on_pred
+
+
+@pytest.mark.parametrize("loss_fn", [alt.loss_shifted_mse_calibrated, alt.loss_logistic_50,
+                                     alt.loss_logistic(20.0)], ids=lambda f: f.__name__)
+def test_q5e_training_accepts_correct_losses(loss_fn) -> None:  # noqa: ANN001
+    learned = q5.lands_near_200(torch_loss(loss_fn))
+    assert all(abs(r - co.R_LP) < 0.1 * co.R_LP for r in learned.values())
+
+
+def test_q5e_training_rejects_plain_mse_the_tug_of_war() -> None:
+    with pytest.raises(Mismatch, match="332"):
+        q5.lands_near_200(torch_loss(alt.loss_plain_mse))
+
+
+@pytest.mark.parametrize("fit", [
+    alt.bode_lsq_grid, lambda: alt.bode_adam("l1", steps=1500),
+    lambda: alt.bode_adam(gain=True, steps=1500), lambda: alt.bode_adam(slopes=True, steps=3000),
+    alt.bode_threshold_crossings], ids=["lsq", "l1", "free gain", "free slopes", "-3dB"])
+def test_q5h_accepts_any_reasonable_bode_fit(fit) -> None:  # noqa: ANN001
+    assert "within" in q5.check_q5h(Answers(q5h_cutoffs=list(fit())))
+
+
+def test_q5h_rejects_swapped_or_missing_corners() -> None:
+    f_low, f_high = alt.bode_lsq_grid()
+    with pytest.raises(Mismatch, match="f_low must be the lower"):
+        q5.check_q5h(Answers(q5h_cutoffs=[f_high, f_low]))
+    single = alt.bode_single_relu()
+    for missing in ([10.0, single], [single, 1e5]):
+        with pytest.raises(Mismatch, match="not within 30%"):
+            q5.check_q5h(Answers(q5h_cutoffs=missing))
+    assert math.isfinite(single)
+
+
+def test_a_numpy_high_pass_keeps_the_value_test_and_loses_the_gradient_test(
+        tmp_path: Path) -> None:
+    from autograder.grade import grade
+
+    mutant = next(m for m in MUTANTS if m.name == "q5f_numpy_high_pass")
+    (tmp_path / mutant.file).write_text(mutant.apply())
+    shutil.copy(PROJECT / "reference" / "hw0.py", tmp_path / "hw0.py")
+    status = {t["number"]: t["status"] for t in grade(tmp_path)["tests"]}
+    assert status["5.10"] == "passed" and status["5.11"] == "failed"
