@@ -57,8 +57,8 @@ def test_the_reference_answers_agree_with_the_analytic_circuit(ref: dict) -> Non
     assert ref["q5c_resistor"] == pytest.approx(co.R_LP, rel=1e-4)
     assert ref["q5d_resistor"] == pytest.approx(co.plain_mse_minimiser(), rel=1e-3)
     f_low, f_high = ref["q5h_cutoffs"]
-    assert f_low == pytest.approx(co.cutoff(co.R_BP_HIGH), rel=q5.CUTOFF_TOLERANCE)
-    assert f_high == pytest.approx(co.cutoff(co.R_BP_LOW), rel=q5.CUTOFF_TOLERANCE)
+    assert "within" in q5.corner("f_low", f_low, co.cutoff(co.R_BP_HIGH))
+    assert "within" in q5.corner("f_high", f_high, co.cutoff(co.R_BP_LOW))
     for check in (q5.check_q5e, q5.check_q5f, q5.check_q5g, q5.check_q5i):
         assert "lights every LED" in check(Answers(**{k: _plain(v) for k, v in ref.items()
                                                       if k.startswith("q5")}))
@@ -105,7 +105,7 @@ def test_q5e_training_rejects_plain_mse_the_tug_of_war() -> None:
 
 @pytest.mark.parametrize("fit", [
     alt.bode_lsq_grid, lambda: alt.bode_adam("l1", steps=1500),
-    lambda: alt.bode_adam(gain=True, steps=1500), lambda: alt.bode_adam(slopes=True, steps=3000),
+    lambda: alt.bode_adam(gain=True), lambda: alt.bode_adam(slopes=True, steps=3000),
     alt.bode_threshold_crossings], ids=["lsq", "l1", "free gain", "free slopes", "-3dB"])
 def test_q5h_accepts_any_reasonable_bode_fit(fit) -> None:  # noqa: ANN001
     assert "within" in q5.check_q5h(Answers(q5h_cutoffs=list(fit())))
@@ -116,8 +116,8 @@ def test_q5h_rejects_swapped_or_missing_corners() -> None:
     with pytest.raises(Mismatch, match="f_low must be the lower"):
         q5.check_q5h(Answers(q5h_cutoffs=[f_high, f_low]))
     single = alt.bode_single_relu()
-    for missing in ([10.0, single], [single, 1e5]):
-        with pytest.raises(Mismatch, match="not within 30%"):
+    for missing in ([10.0, single], [single, 1e5], [530.0, 3980.0]):  # last: half-power edges
+        with pytest.raises(Mismatch, match="not within a factor"):
             q5.check_q5h(Answers(q5h_cutoffs=missing))
     assert math.isfinite(single)
 
@@ -131,3 +131,18 @@ def test_a_numpy_high_pass_keeps_the_value_test_and_loses_the_gradient_test(
     shutil.copy(PROJECT / "reference" / "hw0.py", tmp_path / "hw0.py")
     status = {t["number"]: t["status"] for t in grade(tmp_path)["tests"]}
     assert status["5.10"] == "passed" and status["5.11"] == "failed"
+
+
+@pytest.mark.parametrize("pair, passes", [
+    ((199.687, 60.264), True),   # the reference: logistic loss
+    ((177.7, 68.9), True),       # shifted-target MSE of (e) reused in (g): 15% off, accepted
+    ((100.8, 119.3), False),     # plain MSE: the tug of war
+    ((60.3, 199.7), False),      # the stages swapped
+])
+def test_q5g_tolerance_follows_the_evidence(pair: tuple, passes: bool) -> None:
+    answers = Answers(q5g_resistors=list(pair))
+    if passes:
+        assert q5.check_q5g(answers)
+    else:
+        with pytest.raises(Mismatch):
+            q5.check_q5g(answers)

@@ -162,6 +162,26 @@ def pattern_interval(fn, target_bin, lo=1.0, hi=1000.0, step=0.01):
     return grid[ok].min().item(), grid[ok].max().item()
 
 
+def bp_pattern_region(target_bin):
+    """Bounding box of the (R_high, R_low) on a 1 x 0.25 ohm grid whose band pass LEDs equal
+    target_bin."""
+    high = torch.linspace(100, 400, 301)
+    low = torch.linspace(30, 120, 361)
+    pred = evaluate_bp_circuit(FREQS[None, None, :], high[:, None, None], low[None, :, None], C)
+    ok = ((pred >= LED_THRESHOLD) == target_bin.bool()).all(-1).nonzero()
+    return ((high[ok[:, 0]].min().item(), high[ok[:, 0]].max().item()),
+            (low[ok[:, 1]].min().item(), low[ok[:, 1]].max().item()))
+
+
+def organ_target_variants(data):
+    """q5i targets: the reference one-hot, the argmax of the desired magnitudes (one-hot too),
+    and the three filters' own LED patterns stacked (not one-hot: two columns are all 0)."""
+    mags = torch.stack([data["lp"], data["hp"], data["bp"]])
+    argmax = torch.nn.functional.one_hot(mags.argmax(0), 3).T.double()
+    own = torch.stack([data["lp_bin"], data["hp_bin"], data["bp_bin"]])
+    return {"reference": data["one_hot"], "argmax": argmax, "own LED patterns": own}
+
+
 # ---------------------------------------------------------------- the reference loop
 def reference_train():
     """`train` from the reference notebook: its setup cell, evaluate_lp_circuit and train's cell.
@@ -399,6 +419,7 @@ def main():  # noqa: C901 - a linear report
                   f"{type(exc).__name__}: {str(exc)[:80]}")
 
     print("## q5g: band pass, GD from several inits (lr ladder)")
+    print("(R_high, R_low) box reproducing the band pass LEDs:", bp_pattern_region(data["bp_bin"]))
     bp_inits = [(300, 100), (150, 45), (50, 15), (800, 240), (100, 200), (900, 900)]
     for name, loss in losses:
         lr, runs = fit_from_inits(train, fn_bp, bp_inits, data["bp_bin"], loss, max_steps=4000)
@@ -440,6 +461,17 @@ def main():  # noqa: C901 - a linear report
                                   max_steps=4000)
         print(f"{name}: lr {lr and f'{lr:.3g}'} -> "
               f"{_fmt([tuple(r['params'][-1]) for r in runs])} steps {[r['steps'] for r in runs]}")
+    variants = organ_target_variants(data)
+    print("argmax one-hot equals the reference one-hot:",
+          bool((variants["argmax"] == variants["reference"]).all()))
+    print("(R_high, R_low) box reproducing the one-hot band row:",
+          bp_pattern_region(data["one_hot"][2]))
+    for name in ("argmax", "own LED patterns"):
+        for lname, loss, lr in (("logistic k=50", loss_logistic(50), 4.5e3),
+                                ("shifted MSE 0.2805", loss_shifted_mse(SHIFT_CALIBRATED), 1e5)):
+            h = run_from(train, fn_organ, (500,) * 4, variants[name], loss, lr, 4000)
+            print(f"targets {name}, {lname}, lr {lr:g}: {h['status']} after {h['steps']}: "
+                  f"{_fmt(h['params'][-1])}")
     for lr in (3e3, 4.5e3, 6e3):
         steps = [run_from(train, fn_organ, i, data["one_hot"], loss_logistic(50), lr, 3000)["steps"]
                  for i in organ_inits]
