@@ -27,24 +27,48 @@ INTERNAL_ERROR = ("The autograder could not finish this check because of an erro
 
 
 def protected_paths(submission: Path, extra: list[Path]) -> list[Path]:
-    """What a worker must not see: the reference, the checks, the tests, the results and the
-    submissions themselves (the worker gets a private copy of its one file). Never a folder
-    that holds /tmp or the Python installation, which the worker needs."""
-    paths = [PROJECT_DIR / "reference", PROJECT_DIR / "tests", PACKAGE_DIR,
-             submission.resolve(), *[p.resolve() for p in extra]]
-    needed = [Path("/tmp"), Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()]
+    """What a worker must not see: the whole project (reference, checks, tests, git history;
+    a Python installation inside it, such as .venv, is bound back by the sandbox), any other
+    installed copy of this package, the results and the submissions themselves (the worker
+    gets a private copy of its one file). Never / or /tmp: the worker has a private /tmp."""
+    project = [PROJECT_DIR] if (PROJECT_DIR / "pyproject.toml").exists() else []  # not an
+    # installed copy, whose parent is site-packages
+    paths = [*project, PROJECT_DIR / "reference", PROJECT_DIR / "tests", PACKAGE_DIR,
+             *installed_copies(), submission.resolve(), *[p.resolve() for p in extra]]
     return [p for p in dict.fromkeys(paths)
-            if p.exists() and not any(n.is_relative_to(p) for n in needed)]
+            if p.exists() and not Path("/tmp").is_relative_to(p)]
+
+
+def installed_copies() -> list[Path]:
+    """Copies of this package elsewhere on sys.path (`pip install .` puts one, checks and
+    all, in site-packages, where any user may read it)."""
+    found = []
+    for entry in sys.path:
+        copy = Path(entry or ".").resolve() / "autograder"
+        if copy != PACKAGE_DIR and (copy / "checks").is_dir() and (copy / "sandbox.py").is_file():
+            found.append(copy)
+    return found
 
 
 def lock_down(paths: list[Path]) -> None:
     """As root, make our own folders unreadable to other users: the defence that still holds
-    where the kernel refuses the worker a mount namespace."""
+    where the kernel refuses the worker a mount namespace. A folder that holds the Python
+    installation (the project's .venv) stays open; its other subfolders are closed."""
     if os.geteuid() != 0:
         return
+    python = [Path(p).resolve() for p in (sys.prefix, sys.base_prefix, *sys.path)
+              if p and (p.startswith((sys.prefix, sys.base_prefix)) or "-packages" in p)]
+    ours = [PROJECT_DIR, *installed_copies()]
     for p in paths:
-        if p.is_dir() and p.is_relative_to(PROJECT_DIR):
+        if not p.is_dir() or not any(p.is_relative_to(o) for o in ours):
+            continue
+        if not any(n.is_relative_to(p) for n in python):
             os.chmod(p, 0o700)
+            continue
+        for child in p.iterdir():
+            if (child.is_dir() and not child.is_symlink()
+                    and not any(n.is_relative_to(child) for n in python)):
+                os.chmod(child, 0o700)
 
 
 def run_check(check: Any, student: Student) -> tuple[float, str]:
@@ -95,25 +119,28 @@ class Grader:
         found = find(submission)
         hidden = protected_paths(submission, list(extra_hidden))
         lock_down(hidden)
-        tests = []
+        checks = [c for c in all_checks() if not public_only or c.visibility == "visible"]
+        entries: dict[str, dict[str, Any]] = {}
         with tempfile.TemporaryDirectory(prefix="hw0-grade-") as scratch:
             students = {name: Student(path, name, self.zygote, self.user, hidden, Path(scratch))
                         for name, path in found.files.items()}
             try:
-                for check in all_checks():
-                    if public_only and check.visibility != "visible":
-                        continue
-                    if progress:
-                        progress(f"{check.number} {check.title}")
-                    score, output = run_check(check, students[check.file])
-                    tests.append(results.test_entry(check.number, check.title, check.part,
-                                                     score, check.max_score, output,
-                                                     check.visibility))
+                # One file's checks after the other: one worker alive at a time (memory).
+                for file, student in students.items():
+                    for check in (c for c in checks if c.file == file):
+                        if progress:
+                            progress(f"{check.number} {check.title}")
+                        score, output = run_check(check, student)
+                        entries[check.number] = results.test_entry(
+                            check.number, check.title, check.part, score, check.max_score,
+                            output, check.visibility)
+                    student.close()
             finally:
                 for student in students.values():
                     student.close()
                 self.user.kill_all()
             printed = _printed_output(Path(scratch))
+        tests = [entries[c.number] for c in checks if c.number in entries]
         output = "\n".join(found.notes + [_load_summary(s) for s in students.values()
                                           if s.load_errors] + printed)
         return results.results(tests, output, time.monotonic() - start)

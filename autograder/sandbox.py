@@ -7,13 +7,18 @@ in its memory. A worker, before it touches student code:
 
 - leaves the grader's session and process group (setsid);
 - when the grader is root: enters its own mount and network namespaces where the kernel
-  allows it (no network at all; a private tmpfs as working directory; the reference, the
-  checks, the tests, the results and other submissions covered by empty mounts; only the
-  Python installation visible under otherwise private directories such as /root), and
-  switches to an unprivileged uid of its own (see `SandboxUser`);
+  allows it (no network at all; one small private tmpfs behind /tmp, its working directory,
+  and the other world-writable folders; the project, the results and the submissions
+  covered by empty mounts; only the Python installation visible under otherwise private
+  directories such as /root), and switches to an unprivileged uid of its own
+  (see `SandboxUser`);
 - takes rlimits: CPU seconds, address space, processes, file size, open files, no core;
+- on Linux, a seccomp filter: no socket but AF_UNIX, no new process (threads are fine),
+  no io_uring, no_new_privs (see `_seccomp_program`);
 - gets a scrubbed environment, its stdout/stderr into a capped file, and a private copy of
   the one student file it runs as its working directory.
+
+What each layer stops, and what is left where one is missing: docs/security.md.
 
 It talks to the grader over two pipes with the plain-data channel (channel.py).
 """
@@ -21,15 +26,19 @@ It talks to the grader over two pipes with the plain-data channel (channel.py).
 from __future__ import annotations
 
 import ctypes
+import errno
 import fcntl
+import gc
 import json
 import os
 import resource
+import secrets
 import shutil
 import signal
 import socket
 import stat
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +48,8 @@ from autograder import channel
 
 UID_BASE = 61000  # sandbox uids: 61000 + slot, no passwd entry needed
 SLOTS = 256
+WRITABLE_DIRS = (Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"), Path("/run/lock"))
+DISABLE_ENV = "HW0_SANDBOX_DISABLE"  # tests: "namespaces,seccomp" simulates a machine without
 
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWNET = 0x40000000
@@ -50,11 +61,15 @@ class Limits:
     """Resource limits of one worker (applied with setrlimit)."""
 
     cpu_seconds: int = 300
-    extra_memory_mb: int = 1536  # address space on top of what numpy+torch already map
+    # Address space on top of the zygote's (numpy+torch): matplotlib, a plot and a torch
+    # training loop take about 170 MB of it. With the grader and the zygote (up to ~460 MB)
+    # and the private tmpfs, a worker that uses all of it stays inside Gradescope's 768 MB
+    # (benchmarks/memory.py, docs/security.md).
+    extra_memory_mb: int = 256
     processes: int = 64
     file_mb: int = 16
     open_files: int = 256
-    workdir_mb: int = 64
+    tmp_mb: int = 32  # the private tmpfs (memory) behind /tmp, the workdir, /var/tmp, /dev/shm
 
 
 @dataclass
@@ -86,22 +101,31 @@ class SandboxUser:
         self.uid: int | None = None
         if os.geteuid() != 0:
             return
+        locks = _lock_dir()
         for slot in range(SLOTS):
-            f = open(f"/tmp/.hw0-sandbox-{slot}.lock", "w")  # noqa: SIM115 - held open
             try:
-                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fd = os.open(locks / f"{slot}.lock",
+                             os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
             except OSError:
-                f.close()
                 continue
-            self._lock, self.uid = f, UID_BASE + slot
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                continue
+            self._lock, self.uid = fd, UID_BASE + slot
             return
         raise RuntimeError("no free sandbox uid slot")
 
     def kill_all(self) -> None:
-        """SIGKILL every process of the uid, from a helper that takes the uid (kill(-1))."""
+        """SIGKILL every process of the uid, from a helper that takes the uid (kill(-1)),
+        until none is left (2 s at most); then delete what the uid left in the world-writable
+        folders (it can write there where it had no namespace of its own), so nothing of one
+        worker outlives it."""
         if self.uid is None:
             return
-        for _ in range(3):
+        give_up = time.monotonic() + 2.0
+        while True:
             pid = os.fork()
             if pid == 0:
                 try:
@@ -111,6 +135,64 @@ class SandboxUser:
                 finally:
                     os._exit(0)
             os.waitpid(pid, 0)
+            if not _has_processes(self.uid) or time.monotonic() > give_up:
+                break
+            time.sleep(0.005)
+        _remove_owned(self.uid)
+
+
+def _has_processes(uid: int) -> bool:
+    """Whether a live (not zombie) process of `uid` exists; False where /proc is missing."""
+    try:
+        pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return False
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid and not fields["State"].strip().startswith("Z"):
+                return True
+        except (OSError, KeyError, ValueError):
+            continue
+    return False
+
+
+def _lock_dir() -> Path:
+    """A folder only root may write, for the slots' lock files: no sandbox uid can plant a
+    link or a lock there to take or block a slot."""
+    for base in (Path("/run"), Path("/tmp")):
+        folder = base / "hw0-sandbox"
+        try:
+            folder.mkdir(mode=0o755)
+        except FileExistsError:
+            pass
+        except OSError:
+            continue
+        st = os.lstat(folder)
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == 0 and not st.st_mode & 0o022:
+            return folder
+    raise RuntimeError("no root-owned folder for the sandbox's lock files")
+
+
+def _remove_owned(uid: int) -> None:
+    """Delete the entries of the world-writable folders that belong to `uid` (links are
+    removed, never followed)."""
+    for top in WRITABLE_DIRS:
+        try:
+            entries = list(os.scandir(top))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
 
 
 class Zygote:
@@ -123,6 +205,8 @@ class Zygote:
         from autograder import worker  # noqa: F401 - the worker's code, before any hiding
 
         torch.set_num_threads(1)
+        gc.collect()
+        gc.freeze()  # the grader's later collections leave these shared pages alone (memory)
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.pid = os.fork()
         if self.pid == 0:
@@ -142,6 +226,7 @@ class Zygote:
             "hide": [str(p) for p in jail.hide],
             "uid": user.uid,
             "limits": jail.limits.__dict__,
+            "disable": os.environ.get(DISABLE_ENV, "").split(","),
         }
         socket.send_fds(self._sock, [json.dumps(spec).encode()],
                         [to_worker_r, from_worker_w, out_fd])
@@ -191,17 +276,25 @@ class Worker:
         self.alive = True
 
     def ask(self, message: dict[str, Any], timeout: float) -> Any:
-        """Send a request and wait for the reply; kill the worker on any failure."""
+        """Send a request and wait for the reply; kill the worker on any failure.
+
+        Each request carries a fresh random id that the reply must echo: a reply that
+        student code queued in the pipe ahead of time can never answer a request."""
         deadline = time.monotonic() + timeout
+        request_id = secrets.token_hex(8)
         try:
-            channel.send(self._requests, message, deadline)
-            return channel.receive(self._replies, deadline)
+            channel.send(self._requests, {**message, "id": request_id}, deadline)
+            reply = channel.receive(self._replies, deadline)
         except channel.ChannelTimeout as exc:
             self.kill()
             raise WorkerLost(f"no answer within {timeout:g} s") from exc
         except channel.ChannelError as exc:
             self.kill()
             raise WorkerLost(f"the worker process ended ({exc})") from exc
+        if not isinstance(reply, dict) or reply.pop("id", None) != request_id:
+            self.kill()
+            raise WorkerLost("the worker broke the protocol (a reply to no request)")
+        return reply
 
     def kill(self) -> None:
         """Kill the worker's whole process group and close the channel."""
@@ -217,15 +310,18 @@ class Worker:
         self._user.kill_all()  # whatever it spawned, even in a session of its own
         for fd in (self._requests, self._replies):
             os.close(fd)
-        shutil.rmtree(worker_dir(self.pid), ignore_errors=True)
+        for workdir in worker_dirs(self.pid):  # not root: nobody else removes it
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- inside the worker
 
 
-def worker_dir(pid: int) -> Path:
-    """The worker's working directory (a private tmpfs inside its namespace, if it has one)."""
-    return Path(f"/tmp/hw0-worker-{pid}")
+def worker_dirs(pid: int) -> list[Path]:
+    """The working directory of worker `pid` in the real /tmp (none when it had a private
+    /tmp): `hw0-worker-PID-RANDOM`, so no one can plant it in advance."""
+    return [p for p in Path("/tmp").glob(f"hw0-worker-{pid}-*")
+            if p.is_dir() and not p.is_symlink()]
 
 
 def _become_worker(spec: dict[str, Any], requests: int, replies: int, out_fd: int) -> None:
@@ -238,36 +334,35 @@ def _become_worker(spec: dict[str, Any], requests: int, replies: int, out_fd: in
     os.dup2(out_fd, 1)
     os.dup2(out_fd, 2)
     os.close(out_fd)
-    keep = {requests, replies}
-    for fd in range(3, 1024):
-        if fd not in keep:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+    _close_fds_except({requests, replies})
     limits = Limits(**spec["limits"])
-    uid = spec["uid"]
+    uid, disabled = spec["uid"], set(spec["disable"])
     source = Path(spec["student_file"])
     code = source.read_bytes()  # before the submission folder is hidden
-    workdir = worker_dir(os.getpid())
-    workdir.mkdir(mode=0o700)
-    isolated = uid is not None and _isolate(workdir, [Path(p) for p in spec["hide"]], limits)
+    layers = ["process"]
+    if uid is not None and "namespaces" not in disabled and _isolate(
+            [Path(p) for p in spec["hide"]], limits):
+        layers.append("namespaces")
+    workdir = Path(tempfile.mkdtemp(prefix=f"hw0-worker-{os.getpid()}-", dir="/tmp"))
     (workdir / source.name).write_bytes(code)
     if uid is not None:
         for p in (workdir, workdir / source.name):
             os.chown(p, uid, uid)
+        layers.append("uid")
     _set_limits(limits)
     if uid is not None:
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
+    if "seccomp" not in disabled and _deny_network_and_processes():
+        layers.append("seccomp")
     os.chdir(workdir)
     os.environ.clear()
     os.environ.update({
         "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(workdir / ".matplotlib"),
         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-        "PYTHONHASHSEED": "0", "HW0_SANDBOX": "namespaces" if isolated else "process",
+        "PYTHONHASHSEED": "0", "HW0_SANDBOX": ",".join(layers),
     })
     sys.path[:] = [str(workdir)] + [p for p in sys.path if p and _is_system_path(p)]
     sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
@@ -278,6 +373,16 @@ def _become_worker(spec: dict[str, Any], requests: int, replies: int, out_fd: in
 
 def _is_system_path(p: str) -> bool:
     return p.startswith((sys.base_prefix, sys.prefix)) or "site-packages" in p
+
+
+def _close_fds_except(keep: set[int]) -> None:
+    """Close every descriptor from 3 up except `keep` (Linux: close_range, cheap to the top)."""
+    top = 1 << 20 if sys.platform.startswith("linux") else os.sysconf("SC_OPEN_MAX")
+    low = 3
+    for fd in sorted(keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, max(low, top))
 
 
 def _set_limits(limits: Limits) -> None:
@@ -323,46 +428,140 @@ def _mount(source: str, target: str, fstype: str | None, flags: int, data: str |
         raise OSError(ctypes.get_errno(), f"mount {target}")
 
 
-def _isolate(workdir: Path, hide: list[Path], limits: Limits) -> bool:
-    """New mount and network namespaces: private tmpfs workdir, hidden paths, no network.
-    Returns False (and changes nothing) where the kernel does not allow it."""
+def _isolate(hide: list[Path], limits: Limits) -> bool:
+    """New mount and network namespaces: no network, a private tmpfs behind every
+    world-writable folder, the hidden paths covered. Returns False (and changes nothing)
+    where the kernel does not allow it."""
     if not sys.platform.startswith("linux") or _libc.unshare(_CLONE_NEWNS | _CLONE_NEWNET):
         return False
     _mount("none", "/", None, _MS_REC | _MS_PRIVATE, None)
-    _expose_python()
+    keep = _python_paths()
+    for closed in _closed_ancestors(keep):
+        _cover(closed, "size=64k,mode=755", keep)
+    _private_tmp(limits.tmp_mb, keep)
     for path in hide:
-        if path.is_dir():
+        if path in keep:
+            continue
+        if path.is_dir() and any(k.is_relative_to(path) for k in keep):
+            _cover(path, "size=64k,mode=755", keep)  # e.g. the project folder holding .venv
+        elif path.is_dir():
             _mount("tmpfs", str(path), "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV,
                    "size=4k,mode=000")
         elif path.exists():
             _mount("/dev/null", str(path), None, _MS_BIND, None)
-    _mount("tmpfs", str(workdir), "tmpfs", _MS_NOSUID | _MS_NODEV,
-           f"size={limits.workdir_mb}m,mode=700")
     return True
 
 
-def _expose_python() -> None:
-    """Python may live under a directory the sandbox uid cannot enter (pyenv under /root):
-    cover that directory with a tmpfs and bind the installation back into it."""
+def _python_paths() -> list[Path]:
+    """The outermost folders of the Python installation the worker imports from."""
     needed = sorted({Path(p) for p in (sys.base_prefix, sys.prefix, *sys.path)
-                     if p and Path(p).is_dir()}, key=lambda p: len(p.parts))
+                     if p and _is_system_path(p) and Path(p).is_dir()},
+                    key=lambda p: len(p.parts))
     roots: list[Path] = []
     for p in needed:
         if not any(p.is_relative_to(r) for r in roots):
             roots.append(p)
-    by_closed_ancestor: dict[Path, list[Path]] = {}
-    for p in roots:
+    return roots
+
+
+def _closed_ancestors(keep: list[Path]) -> list[Path]:
+    """The first folder on the way to each of `keep` that other users cannot enter (pyenv
+    under /root)."""
+    found: list[Path] = []
+    for p in keep:
         closed = next((a for a in reversed(p.parents)
                        if a != Path("/") and not os.stat(a).st_mode & stat.S_IXOTH), None)
-        if closed is not None:
-            by_closed_ancestor.setdefault(closed, []).append(p)
-    for closed, paths in by_closed_ancestor.items():
-        fds = {p: os.open(p, os.O_PATH | os.O_DIRECTORY) for p in paths}
-        _mount("tmpfs", str(closed), "tmpfs", _MS_NOSUID | _MS_NODEV, "size=64k,mode=755")
-        for p, fd in fds.items():
-            p.mkdir(parents=True, exist_ok=True)
-            for parent in list(p.parents):
-                if parent.is_relative_to(closed):
-                    os.chmod(parent, 0o755)
-            _mount(f"/proc/self/fd/{fd}", str(p), None, _MS_BIND | _MS_REC, None)
-            os.close(fd)
+        if closed is not None and closed not in found:
+            found.append(closed)
+    return found
+
+
+def _cover(target: Path, options: str, keep: list[Path]) -> None:
+    """Mount a fresh tmpfs over `target`, then bind the `keep` folders inside it back."""
+    inside = [p for p in keep if p != target and p.is_relative_to(target)]
+    fds = {p: os.open(p, os.O_PATH | os.O_DIRECTORY) for p in inside}
+    _mount("tmpfs", str(target), "tmpfs", _MS_NOSUID | _MS_NODEV, options)
+    for p, fd in fds.items():
+        p.mkdir(parents=True, exist_ok=True)
+        for parent in p.parents:
+            if parent != target and parent.is_relative_to(target):
+                os.chmod(parent, 0o755)
+        _mount(f"/proc/self/fd/{fd}", str(p), None, _MS_BIND | _MS_REC, None)
+        os.close(fd)
+
+
+def _private_tmp(size_mb: int, keep: list[Path]) -> None:
+    """One tmpfs of `size_mb` behind /tmp and, bound from it, /var/tmp, /dev/shm, /run/lock:
+    everything the worker can write, bounded, in memory that goes away with it."""
+    tmp = WRITABLE_DIRS[0]
+    _cover(tmp, f"size={size_mb}m,mode=1777", keep)
+    for target in WRITABLE_DIRS[1:]:
+        if target.is_dir() and not target.is_symlink():
+            inner = tmp / ("." + "-".join(target.parts[1:]))
+            inner.mkdir()
+            os.chmod(inner, 0o1777)
+            _mount(str(inner), str(target), None, _MS_BIND, None)
+
+
+# ---------------------------------------------------------------- seccomp (Linux)
+
+_AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
+_SYSCALL = {
+    "x86_64": {"socket": 41, "clone": 56, "fork": 57, "vfork": 58, "clone3": 435,
+               "io_uring_setup": 425},
+    "aarch64": {"socket": 198, "clone": 220, "clone3": 435, "io_uring_setup": 425},
+}
+_AF_UNIX, _CLONE_THREAD, _X32_SYSCALL_BIT = 1, 0x00010000, 0x40000000
+_LD_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06  # BPF opcodes (32-bit words)
+_KILL_PROCESS, _ALLOW = 0x80000000, 0x7FFF0000
+_PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 38, 22, 2
+
+
+def _fail(code: int) -> tuple[int, int, int, int]:
+    return (_RET, 0, 0, 0x00050000 | code)  # SECCOMP_RET_ERRNO
+
+
+def _seccomp_program(machine: str) -> list[tuple[int, int, int, int]]:
+    """Classic BPF over seccomp_data (nr at 0, arch at 4, args[0] low word at 16), as
+    (code, jump if true, jump if false, k): another arch is killed (no 32-bit calls); x32
+    calls fail; socket() of any family but AF_UNIX fails with EACCES; clone() without
+    CLONE_THREAD, fork and vfork fail with EPERM; clone3 and io_uring_setup with ENOSYS
+    (glibc then makes threads with clone; io_uring could open sockets behind the filter)."""
+    nr = _SYSCALL[machine]
+    prog = [(_LD_ABS, 0, 0, 4), (_JEQ, 1, 0, _AUDIT_ARCH[machine]), (_RET, 0, 0, _KILL_PROCESS),
+            (_LD_ABS, 0, 0, 0)]
+    if machine == "x86_64":
+        prog += [(_JGE, 0, 1, _X32_SYSCALL_BIT), _fail(errno.ENOSYS)]
+    prog += [(_JEQ, 0, 4, nr["socket"]), (_LD_ABS, 0, 0, 16), (_JEQ, 0, 1, _AF_UNIX),
+             (_RET, 0, 0, _ALLOW), _fail(errno.EACCES)]
+    prog += [(_JEQ, 0, 4, nr["clone"]), (_LD_ABS, 0, 0, 16), (_JSET, 0, 1, _CLONE_THREAD),
+             (_RET, 0, 0, _ALLOW), _fail(errno.EPERM)]
+    for name, code in (("clone3", errno.ENOSYS), ("io_uring_setup", errno.ENOSYS),
+                       ("fork", errno.EPERM), ("vfork", errno.EPERM)):
+        if name in nr:
+            prog += [(_JEQ, 0, 1, nr[name]), _fail(code)]
+    return prog + [(_RET, 0, 0, _ALLOW)]
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte),
+                ("k", ctypes.c_uint32)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def _deny_network_and_processes() -> bool:
+    """Install the seccomp filter (with no_new_privs: no setuid binary gains anything).
+    False where the platform or the kernel has no seccomp."""
+    machine = os.uname().machine
+    if not sys.platform.startswith("linux") or machine not in _SYSCALL:
+        return False
+    rules = _seccomp_program(machine)
+    program = _SockFprog(len(rules), (_SockFilter * len(rules))(*(_SockFilter(*r) for r in rules)))
+    ulong = ctypes.c_ulong
+    if _libc.prctl(_PR_SET_NO_NEW_PRIVS, ulong(1), ulong(0), ulong(0), ulong(0)) != 0:
+        return False
+    return _libc.prctl(_PR_SET_SECCOMP, ulong(_SECCOMP_MODE_FILTER), ctypes.byref(program),
+                       ulong(0), ulong(0)) == 0

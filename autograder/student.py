@@ -7,6 +7,7 @@ is the sentence the student reads.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,10 @@ from autograder.sandbox import Jail, SandboxUser, Worker, WorkerLost, Zygote
 
 CALL_TIMEOUT = 10.0  # seconds for one call of a student function
 LOAD_TIMEOUT = {".py": 30.0, ".ipynb": 180.0}
+# Seconds of worker time for all the checks of one file, loads included: a function that
+# answers just inside CALL_TIMEOUT on every one of hundreds of inputs must not keep
+# Gradescope past its own timeout (10 minutes by default) without a results.json.
+FILE_BUDGET = {".py": 150.0, ".ipynb": 300.0}
 
 
 class SubmissionError(Exception):
@@ -46,6 +51,8 @@ class Student:
         self.load_errors: list[dict[str, Any]] = []
         self.lost: list[str] = []
         self._starts = 0
+        self._spent = 0.0
+        self._load_failed: str | None = None
 
     # -- lifecycle
 
@@ -53,6 +60,9 @@ class Student:
         if self.path is None:
             raise SubmissionError(f"{self.expected_name} was not found in the submission; "
                                   f"upload a file named exactly {self.expected_name}.")
+        if self._load_failed:  # it would only hang or die again: fail fast
+            raise SubmissionError(self._load_failed)
+        self._time_left()
         if self._worker is None or not self._worker.alive:
             if self._starts >= 8:
                 raise SubmissionError(f"{self.path.name} keeps crashing or hanging; "
@@ -61,14 +71,14 @@ class Student:
             output = self._scratch / f"output-{self.path.suffix[1:]}-{self._starts}.txt"
             self._worker = self._zygote.spawn(Jail(self.path, self._hide), self._user, output)
             try:
-                info = self._worker.ask({"op": "load", "path": self.path.name},
-                                        LOAD_TIMEOUT.get(self.path.suffix, 30.0))
+                info = self._timed({"op": "load", "path": self.path.name},
+                                   LOAD_TIMEOUT.get(self.path.suffix, 30.0))
             except WorkerLost as exc:
                 self.lost.append(f"loading {self.path.name}: {exc.reason}")
-                raise SubmissionError(
+                self._load_failed = (
                     f"Running {self.path.name} did not finish: {exc.reason}. Make sure the "
-                    "file does not loop forever, exit, or kill its own process when run."
-                ) from None
+                    "file does not loop forever, exit, or kill its own process when run.")
+                raise SubmissionError(self._load_failed) from None
             if self._starts == 1:
                 self.load_errors = _expect_load_info(info)
         return self._worker
@@ -78,12 +88,35 @@ class Student:
             self._worker.kill()
             self._worker = None
 
+    def _time_left(self) -> float:
+        """Seconds left of the file's budget; a SubmissionError once it is used up."""
+        budget = FILE_BUDGET.get(self.path.suffix, FILE_BUDGET[".py"])
+        if self._spent >= budget:
+            self.close()
+            raise SubmissionError(f"{self.path.name} used up its {budget:g} s of grading "
+                                  "time; this check was not run. Make every function fast "
+                                  "(the reference answers in milliseconds).")
+        return budget - self._spent
+
+    def _timed(self, message: dict[str, Any], timeout: float) -> Any:
+        """Ask the worker within `timeout` and what is left of the file's time budget."""
+        left = self._time_left()
+        started = time.monotonic()
+        try:
+            return self._worker.ask(message, min(timeout, left))
+        except WorkerLost as exc:
+            if timeout > left and time.monotonic() - started >= left:
+                raise WorkerLost(f"{self.path.name} used up its grading time") from exc
+            raise
+        finally:
+            self._spent += time.monotonic() - started
+
     # -- asking
 
     def _ask(self, message: dict[str, Any], what: str, timeout: float) -> Any:
-        worker = self._ensure()
+        self._ensure()
         try:
-            reply = worker.ask(message, timeout)
+            reply = self._timed(message, timeout)
         except WorkerLost as exc:
             self.lost.append(f"{what}: {exc.reason}")
             raise SubmissionError(f"{what} did not return: {exc.reason}.") from None

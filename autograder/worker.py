@@ -137,6 +137,7 @@ def serve(requests: int, replies: int) -> None:
             request = channel.receive(requests)
         except channel.ChannelError:
             return
+        request_id = request.get("id") if isinstance(request, dict) else None
         try:
             op = request["op"]
             if op == "load":
@@ -150,7 +151,8 @@ def serve(requests: int, replies: int) -> None:
         except BaseException as exc:  # noqa: BLE001 - the student's exception is the answer
             reply = {"error": describe_error(exc, session.filename)}
         try:
-            channel.send(replies, reply)
+            channel.send(replies, {**reply, "id": request_id})
         except BaseException:  # noqa: BLE001 - e.g. an array that cannot be encoded
             channel.send(replies, {"error": {"type": "NotPlainData",
-                                              "message": "the value could not be sent"}})
+                                              "message": "the value could not be sent"},
+                                   "id": request_id})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -15,7 +16,13 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[1]
 HOSTILE = PROJECT / "tests" / "corpus" / "hostile"
 HOSTILE_CASES = sorted(p.name for p in HOSTILE.iterdir() if (p / "expect.json").exists())
+# Cases marked root_only are graded only as root: without the sandbox uid (and, on macOS,
+# without seccomp or RLIMIT_AS) a fork bomb, kill(-1), a rewrite of every results.json, a
+# filled /tmp or a memory bomb would hit the developer's own processes, files and memory.
+HOSTILE_GRADED = [c for c in HOSTILE_CASES if os.geteuid() == 0
+                  or not json.loads((HOSTILE / c / "expect.json").read_text()).get("root_only")]
 FILES = ("hw0.py", "color_organ_learning.ipynb")
+LISTENER_PORT = 47391  # tests/corpus/hostile/network_sockets tries to reach it
 
 
 def run_cli(*args: object, env: dict[str, str] | None = None,
@@ -41,6 +48,72 @@ def part_max(results: dict) -> dict[str, float]:
     return scores
 
 
+class Listener:
+    """TCP and UDP sockets on 127.0.0.1:LISTENER_PORT that record whatever reaches them."""
+
+    def __init__(self) -> None:
+        self.sockets: list[socket.socket] = []
+        for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+            s = socket.socket(socket.AF_INET, kind)
+            try:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind(("127.0.0.1", LISTENER_PORT))
+                if kind == socket.SOCK_STREAM:
+                    s.listen(16)
+            except OSError:
+                s.close()
+                continue
+            s.setblocking(False)
+            self.sockets.append(s)
+
+    def received(self) -> list[str] | None:
+        """What arrived (None: the port was taken, nothing could be watched)."""
+        if len(self.sockets) < 2:
+            return None
+        got = []
+        for s in self.sockets:
+            while True:
+                try:
+                    got.append(repr(s.accept() if s.type == socket.SOCK_STREAM else s.recv(99)))
+                except (BlockingIOError, OSError):
+                    break
+            s.close()
+        return got
+
+
+def grade_cases(root: Path, out: Path, cases: list[str],
+                env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Copy the named hostile cases into root/hostile-<case> and grade root in one batch."""
+    for name in cases:
+        shutil.copytree(HOSTILE / name, root / f"hostile-{name}",
+                        ignore=shutil.ignore_patterns("expect.json"))
+    return run_cli("batch", root, "-o", out, env=env)
+
+
+def _status(pid: str) -> dict[str, str]:
+    with open(f"/proc/{pid}/status") as f:
+        return dict(line.split(":", 1) for line in f if ":" in line)
+
+
+def sandbox_survivors(uids: range = range(61000, 61256)) -> list[str]:
+    """Processes of a sandbox uid that no running grader owns: a worker whose parent is a
+    live zygote (root, another grader running meanwhile on this machine) does not count."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            status = _status(entry.name)
+            if int(status["Uid"].split()[0]) not in uids or status["State"].strip()[0] == "Z":
+                continue
+            parent = status["PPid"].strip()
+            owner = int(_status(parent)["Uid"].split()[0])
+            cmdline = Path(f"/proc/{parent}/cmdline").read_bytes()
+        except (OSError, KeyError, ValueError, IndexError):
+            continue
+        if not (owner == 0 and b"autograder" in cmdline):
+            found.append(f"process {entry.name} (parent {parent})")
+    return found
+
+
 def copy_reference(dest: Path, source: Path = PROJECT / "reference") -> None:
     dest.mkdir(parents=True, exist_ok=True)
     for name in FILES:
@@ -56,9 +129,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     root = tmp_path_factory.mktemp("submissions")
     copy_reference(root / "reference")
     copy_reference(root / "template", PROJECT / "student_template")
-    for name in HOSTILE_CASES:
-        shutil.copytree(HOSTILE / name, root / f"hostile-{name}",
-                        ignore=shutil.ignore_patterns("expect.json"))
     nested = root / "layout-nested-near-miss" / "my work" / "hw0"
     nested.mkdir(parents=True)
     shutil.copy(PROJECT / "reference" / "hw0.py", nested / "HW0 (1).py")
@@ -67,9 +137,12 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     (root / "layout-empty").mkdir()
     out = tmp_path_factory.mktemp("results")
     started = time.monotonic()
-    done = run_cli("batch", root, "-o", out)
+    listener = Listener()
+    done = grade_cases(root, out, HOSTILE_GRADED)
     assert done.returncode == 0, done.stderr[-3000:]
     graded = {p.parent.name: json.loads(p.read_text()) for p in out.glob("*/results.json")}
     graded["_seconds"] = time.monotonic() - started
     graded["_out"] = out
+    graded["_root"] = root
+    graded["_network"] = listener.received()
     return graded
