@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import multiprocessing
+import multiprocessing.util
 import os
 import statistics
 import sys
@@ -33,8 +34,10 @@ def submissions(root: Path) -> list[Path]:
 
 
 def _start() -> None:
+    """In each pool process: its grader, closed (zygote and workers waited for) at exit."""
     global _grader
     _grader = Grader()
+    multiprocessing.util.Finalize(None, _grader.__exit__, exitpriority=10)
 
 
 def _grade_one(folder: Path, root: Path, out: Path) -> dict[str, Any]:
