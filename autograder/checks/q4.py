@@ -93,11 +93,16 @@ def _text(value: object, name: str) -> str:
     return as_string(value, name)
 
 
-def _by_region(student: Student, name: str) -> dict[str, str]:
+def check_both_regions(student: Student, name: str, autograd_key: str) -> str:
+    """A {"active": str, "inactive": str} answer, each region against the reference's."""
     value = student.value(name)
     if not isinstance(value, dict) or set(value) != set(REGIONS):
         raise Mismatch(f"{name} must be a dict with the keys 'active' and 'inactive'.")
-    return {region: _text(value[region], f"{name}[{region!r}]") for region in REGIONS}
+    for region in REGIONS:
+        text = _text(value[region], f"{name}[{region!r}]")
+        check_region(f"{name}[{region!r}]", text, getattr(reference(), name)[region], region,
+                     autograd_key)
+    return "Right in both regions; agrees with autograd."
 
 
 @weight(1)
@@ -133,11 +138,7 @@ def check_dl_dphi(student: Student) -> str:
 @visibility("visible")
 def check_dl_dw(student: Student) -> str:
     """Q4A_DL_DW: dl/dw where the ReLU is active and where it is not"""
-    answers = _by_region(student, "Q4A_DL_DW")
-    for region, text in answers.items():
-        check_region(f"Q4A_DL_DW[{region!r}]", text, reference().Q4A_DL_DW[region], region,
-                     "dl_dw")
-    return "Right in both regions; agrees with autograd."
+    return check_both_regions(student, "Q4A_DL_DW", "dl_dw")
 
 
 @weight(1)
@@ -146,11 +147,7 @@ def check_dl_dw(student: Student) -> str:
 @visibility("visible")
 def check_dl_db(student: Student) -> str:
     """Q4A_DL_DB: dl/db where the ReLU is active and where it is not"""
-    answers = _by_region(student, "Q4A_DL_DB")
-    for region, text in answers.items():
-        check_region(f"Q4A_DL_DB[{region!r}]", text, reference().Q4A_DL_DB[region], region,
-                     "dl_db")
-    return "Right in both regions; agrees with autograd."
+    return check_both_regions(student, "Q4A_DL_DB", "dl_db")
 
 
 def grade_q4b_entry(student: Student, case: str, what: str) -> str:

@@ -148,12 +148,7 @@ def check_q5c_resistor(student: Student) -> str:
 @visibility("visible")
 def check_q5c_lr_diverges(student: Student) -> str:
     """q5c_lr_diverges: a learning rate at which training diverges"""
-    lr = as_float(student.value("q5c_lr_diverges"), "q5c_lr_diverges")
-    ends = runs(lr) if lr > 0 else {}
-    if lr <= 0 or any(status != "diverged" for status in ends.values()):
-        raise Mismatch(f"With lr = {lr:g} the training loop of (c) does not diverge from every "
-                       "start: " + ", ".join(f"R0 = {r:g}: {s}" for r, s in ends.items()) + ".")
-    return f"lr = {lr:g} diverges from R0 = {', '.join(f'{r:g}' for r in INITS)}."
+    return check_learning_rate(student, "q5c_lr_diverges", "diverged")
 
 
 @weight(1)
@@ -162,13 +157,19 @@ def check_q5c_lr_diverges(student: Student) -> str:
 @visibility("visible")
 def check_q5c_lr_converges(student: Student) -> str:
     """q5c_lr_converges: a learning rate at which training converges"""
-    lr = as_float(student.value("q5c_lr_converges"), "q5c_lr_converges")
+    return check_learning_rate(student, "q5c_lr_converges", "converged")
+
+
+def check_learning_rate(student: Student, name: str, wanted: str) -> str:
+    """The grader runs the loop of (c) at the student's rate from every start in INITS;
+    each run must end `wanted` ("diverged" or "converged")."""
+    lr = as_float(student.value(name), name)
     ends = runs(lr) if lr > 0 else {}
-    if lr <= 0 or any(status != "converged" for status in ends.values()):
-        raise Mismatch(f"With lr = {lr:g} the training loop of (c) does not converge within "
-                       "1000 steps from every start: "
+    if lr <= 0 or any(status != wanted for status in ends.values()):
+        raise Mismatch(f"With lr = {lr:g} the training loop of (c) (1000 steps at most) does "
+                       f"not end {wanted} from every start: "
                        + ", ".join(f"R0 = {r:g}: {s}" for r, s in ends.items()) + ".")
-    return f"lr = {lr:g} converges from R0 = {', '.join(f'{r:g}' for r in INITS)}."
+    return f"lr = {lr:g}: {wanted} from R0 = {', '.join(f'{r:g}' for r in INITS)}."
 
 
 # ---------------------------------------------------------------- (d), (e)

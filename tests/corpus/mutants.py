@@ -104,7 +104,7 @@ MUTANTS = [
     _nb("q5b_cutoff_in_radians", "q5b_cutoff = 1 / (2 * math.pi * q5b_resistor * C)",
         "q5b_cutoff = 1 / (q5b_resistor * C)", "q5b", "q5b_cutoff"),
     _nb("q5c_converging_lr_as_diverging", "q5c_lr_diverges = min(", "q5c_lr_diverges = 1e5 or min(",
-        "q5c", "does not diverge"),
+        "q5c", "does not end diverged"),
     _nb("q5d_claims_the_desired_resistor", "q5d_resistor = lp_circuit_d.R.item()",
         "q5d_resistor = 200.0", "q5d", "q5d_resistor"),
     _nb("q5e_plain_mse", "return torch.nn.functional.binary_cross_entropy_with_logits(logits, "
