@@ -61,7 +61,7 @@ def describe_error(exc: BaseException, filename: str) -> dict[str, Any]:
     line = None
     for frame in traceback.extract_tb(exc.__traceback__):
         if Path(frame.filename).name == filename or frame.filename.startswith("<cell"):
-            line = f"{Path(frame.filename).name} line {frame.lineno}"
+            line = f"{Path(frame.filename).name.strip('<>')} line {frame.lineno}"
     message = str(exc) if not isinstance(exc, SystemExit) else f"exit code {exc.code!r}"
     return {"type": type(exc).__name__, "message": message[:500], "line": line}
 
