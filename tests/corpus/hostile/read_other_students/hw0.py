@@ -24,7 +24,7 @@ for root in sorted(roots):
         if os.path.abspath(dirpath) == os.getcwd():
             continue
         for name in files:
-            if name.lower().endswith(".py") and "hw0" in name.lower():
+            if name.lower().endswith(".py") and name.lower().startswith("hw0"):
                 path = os.path.join(dirpath, name)
                 try:
                     with open(path) as f:
