@@ -178,7 +178,7 @@ def as_array(value: Any, shape: tuple[int, ...], what: str) -> np.ndarray:
         value = np.array(value)
     if not isinstance(value, np.ndarray):
         raise BadAnswer(f"{what} returned {_kind(value)}; an array of shape "
-                              f"{shape} was expected.")
+                        f"{shape} was expected.")
     if value.shape != shape:
         raise BadAnswer(f"{what} returned shape {value.shape}; shape {shape} was expected.")
     if not np.all(np.isfinite(value)):
@@ -209,6 +209,9 @@ def as_pair(value: Any, what: str) -> list[Any]:
 
 
 def as_string(value: Any, what: str) -> str:
+    """A string answer; None inside a dict is the template's placeholder, not yet filled."""
+    if value is None:
+        raise NotImplementedYet(f"{what} is still None, the template's placeholder: fill it in.")
     if not isinstance(value, str):
         raise BadAnswer(f"{what} is {_kind(value)}; a string was expected.")
     return value

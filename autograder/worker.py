@@ -111,10 +111,10 @@ class Session:
         if not isinstance(out, torch.Tensor):
             return {"value": to_plain(out), "grads": None}
         flat = out.reshape(-1)
+        if not flat.requires_grad:  # computed without torch: no gradient reached the output
+            return {"value": to_plain(out), "grads": None}
         jac = [np.zeros((flat.numel(),) + tuple(targs[i].shape)) for i in wrt]
         for k in range(flat.numel()):
-            if not flat.requires_grad:
-                return {"value": to_plain(out), "grads": None}
             grads = torch.autograd.grad(flat[k], [targs[i] for i in wrt], retain_graph=True,
                                         allow_unused=True)
             for j, g in enumerate(grads):

@@ -232,8 +232,8 @@ def sgd_new_elbows(W1, b, W2, x, y, lr):
 # ---------------------------------------------------------------- Q6: process
 
 # BEGIN SOLUTION
-# TEMPLATE: Q6_SOURCES = ""  # TODO: the sources you used (or "none")
-# TEMPLATE: Q6_COLLABORATORS = ""  # TODO: names and student IDs (or "none")
+# TEMPLATE: Q6_SOURCES = None  # TODO: the sources you used (or "none")
+# TEMPLATE: Q6_COLLABORATORS = None  # TODO: names and student IDs (or "none")
 # TEMPLATE: Q6_HOURS = None  # TODO: roughly how many hours, a number
 Q6_SOURCES = "The handout, lecture notes, the PyTorch documentation."
 Q6_COLLABORATORS = "none"

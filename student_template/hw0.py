@@ -116,6 +116,6 @@ def sgd_new_elbows(W1, b, W2, x, y, lr):
 
 # ---------------------------------------------------------------- Q6: process
 
-Q6_SOURCES = ""  # TODO: the sources you used (or "none")
-Q6_COLLABORATORS = ""  # TODO: names and student IDs (or "none")
+Q6_SOURCES = None  # TODO: the sources you used (or "none")
+Q6_COLLABORATORS = None  # TODO: names and student IDs (or "none")
 Q6_HOURS = None  # TODO: roughly how many hours, a number

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from autograder.batch import part_scores  # noqa: F401 - shared with the test modules
+
 PROJECT = Path(__file__).resolve().parents[1]
 HOSTILE = PROJECT / "tests" / "corpus" / "hostile"
 HOSTILE_CASES = sorted(p.name for p in HOSTILE.iterdir() if (p / "expect.json").exists())
@@ -31,21 +33,6 @@ def run_cli(*args: object, env: dict[str, str] | None = None,
     return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=PROJECT,
                           capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})})
-
-
-def part_scores(results: dict) -> dict[str, float]:
-    """Total score per part id."""
-    scores: dict[str, float] = {}
-    for t in results["tests"]:
-        scores[t["tags"][0]] = scores.get(t["tags"][0], 0.0) + t["score"]
-    return scores
-
-
-def part_max(results: dict) -> dict[str, float]:
-    scores: dict[str, float] = {}
-    for t in results["tests"]:
-        scores[t["tags"][0]] = scores.get(t["tags"][0], 0.0) + t["max_score"]
-    return scores
 
 
 class Listener:

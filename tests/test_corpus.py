@@ -11,24 +11,24 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from autograder.verify import lost_parts
 from tests.conftest import (
     HOSTILE,
     HOSTILE_CASES,
     HOSTILE_GRADED,
-    part_max,
     part_scores,
     sandbox_survivors,
 )
 
 SCHEMA = json.loads((Path(__file__).parent / "gradescope_schema.json").read_text())
-HW0_PARTS = {"q1", "q2"}
+HW0_PARTS = {"q1", "q2", "q3a", "q3b", "q3c", "q3d", "q3e", "q4a", "q4b", "q4c", "q4d", "q6"}
 
 
 def test_every_results_json_is_valid(corpus: dict) -> None:
     graded = {k: v for k, v in corpus.items() if not k.startswith("_")}
     assert len(graded) == 4 + len(HOSTILE_GRADED)
-    for name, results in graded.items():
-        jsonschema.validate(results, SCHEMA), name
+    for results in graded.values():
+        jsonschema.validate(results, SCHEMA)
         assert results["score"] == pytest.approx(sum(t["score"] for t in results["tests"]))
 
 
@@ -74,8 +74,7 @@ def test_no_sandbox_process_survives(corpus: dict) -> None:
 
 def test_nested_near_miss_is_graded_with_a_note(corpus: dict) -> None:
     results = corpus["layout-nested-near-miss"]
-    scores, full = part_scores(results), part_max(results)
-    assert all(scores[p] == full[p] for p in HW0_PARTS)
+    assert not lost_parts(results) & HW0_PARTS
     assert "please name it exactly hw0.py" in results["output"]
 
 

@@ -89,17 +89,13 @@ def check_region(name: str, text: str, expected_text: str, region: str,
                    + hint)
 
 
-def _text(value: object, name: str) -> str:
-    return as_string(value, name)
-
-
 def check_both_regions(student: Student, name: str, autograd_key: str) -> str:
     """A {"active": str, "inactive": str} answer, each region against the reference's."""
     value = student.value(name)
     if not isinstance(value, dict) or set(value) != set(REGIONS):
         raise Mismatch(f"{name} must be a dict with the keys 'active' and 'inactive'.")
     for region in REGIONS:
-        text = _text(value[region], f"{name}[{region!r}]")
+        text = as_string(value[region], f"{name}[{region!r}]")
         check_region(f"{name}[{region!r}]", text, getattr(reference(), name)[region], region,
                      autograd_key)
     return "Right in both regions; agrees with autograd."
@@ -111,7 +107,7 @@ def check_both_regions(student: Student, name: str, autograd_key: str) -> str:
 @visibility("visible")
 def check_elbow(student: Student) -> str:
     """Q4A_ELBOW: the elbow e of phi(x) = relu(w x + b)"""
-    text = _text(student.value("Q4A_ELBOW"), "Q4A_ELBOW")
+    text = as_string(student.value("Q4A_ELBOW"), "Q4A_ELBOW")
     given, expected = _parse(text, "Q4A_ELBOW"), _parse(reference().Q4A_ELBOW, "reference")
     if sympy.cancel(given - expected) != 0:
         raise Mismatch(f"Q4A_ELBOW = {text!r} is not where w x + b crosses 0 (for w = 2, "
@@ -126,7 +122,7 @@ def check_elbow(student: Student) -> str:
 @visibility("visible")
 def check_dl_dphi(student: Student) -> str:
     """Q4A_DL_DPHI: dl/dphi, in both regions"""
-    text = _text(student.value("Q4A_DL_DPHI"), "Q4A_DL_DPHI")
+    text = as_string(student.value("Q4A_DL_DPHI"), "Q4A_DL_DPHI")
     for region in REGIONS:
         check_region("Q4A_DL_DPHI", text, reference().Q4A_DL_DPHI, region, "dl_dphi")
     return "Right in both regions; agrees with autograd."
@@ -157,7 +153,7 @@ def grade_q4b_entry(student: Student, case: str, what: str) -> str:
     entry = answers.get(case) if isinstance(answers, dict) else None
     given = entry.get(what) if isinstance(entry, dict) else None
     if given is None:
-        raise SubmissionError(f'Q4B["{case}"]["{what}"] is missing or None: fill it in.')
+        raise SubmissionError(f'Q4B["{case}"]["{what}"] is missing or still None: fill it in.')
     if given not in allowed:
         raise Mismatch(f'Q4B["{case}"]["{what}"] = {given!r} is not one of {", ".join(allowed)}.')
     expected = reference().Q4B[case][what]
