@@ -38,17 +38,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "template":
-        from autograder import template
+        from autograder.staff import template
 
         return template.main(check=args.check)
     if args.command == "build-zip":
-        from autograder import buildzip
+        from autograder.staff import buildzip
 
         names = buildzip.build(args.output)
         print(f"wrote {args.output}: {len(names)} files (setup.sh and run_autograder at the root)")
         return 0
     if args.command == "verify":
-        from autograder import verify
+        from autograder.staff import verify
 
         mutants = args.mutants or verify.PROJECT / "tests" / "corpus" / "mutants.py"
         return 0 if verify.verify(mutants, args.jobs) else 1
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     from autograder import grade, report, results
 
     if args.command == "batch":
-        from autograder import batch
+        from autograder.staff import batch
 
         graded = batch.run(args.dir, args.output, args.jobs)
         print(f"graded {len(graded)} submissions into {args.output}: results.json per "

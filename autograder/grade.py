@@ -17,8 +17,8 @@ from typing import Any
 
 import autograder
 from autograder import results
-from autograder.sandbox import SandboxUser, Zygote
-from autograder.student import Student, SubmissionError
+from autograder.engine.sandbox import SandboxUser, Zygote
+from autograder.engine.student import Student, SubmissionError
 
 PACKAGE_DIR = Path(autograder.__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -45,7 +45,7 @@ def installed_copies() -> list[Path]:
     found = []
     for entry in sys.path:
         copy = Path(entry or ".").resolve() / "autograder"
-        if copy != PACKAGE_DIR and (copy / "checks").is_dir() and (copy / "sandbox.py").is_file():
+        if copy != PACKAGE_DIR and (copy / "engine" / "sandbox.py").is_file():
             found.append(copy)
     return found
 
@@ -73,7 +73,7 @@ def lock_down(paths: list[Path]) -> None:
 
 def run_check(check: Any, student: Student) -> tuple[float, str]:
     """Score one check: full marks and its verdict, or 0 and the reason."""
-    from autograder.props import Mismatch
+    from autograder.checks.props import Mismatch
 
     try:
         return check.max_score, check.run(student)
@@ -113,7 +113,7 @@ class Grader:
               progress: Callable[[str], None] | None = None) -> dict[str, Any]:
         """Grade the submission folder; return the results dict (results.py)."""
         from autograder.checks import all_checks
-        from autograder.submission import find
+        from autograder.engine.submission import find
 
         start = time.monotonic()
         found = find(submission)

@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from autograder import channel
+from autograder.engine import channel
 
 
 def roundtrip(value):

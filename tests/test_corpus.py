@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from autograder.verify import lost_parts
+from autograder.staff.verify import lost_parts
 from tests.conftest import (
     HOSTILE,
     HOSTILE_CASES,

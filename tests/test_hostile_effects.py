@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sandbox
+from autograder.engine import sandbox
 from tests.conftest import (
     HOSTILE,
     HOSTILE_GRADED,
@@ -108,7 +108,7 @@ def test_searches_of_the_filesystem_and_of_memory_found_nothing(corpus: dict) ->
     assert "found []" in printed(corpus["hostile-read_other_students"])
     assert "readable=[]" in printed(corpus["hostile-proc_snooping"])
     out = printed(corpus["hostile-import_autograder_package"])
-    for name in ("autograder.checks", "autograder.props", "autograder.symbolic"):
+    for name in ("autograder.checks", "autograder.checks.props", "autograder.checks.symbolic"):
         assert f"('{name}', 'imported')" not in out
     assert "('reference()', 'loaded')" not in out and "memory:" not in out
     assert "/reference/hw0.py', 'read'" not in out
@@ -262,7 +262,7 @@ def test_a_slow_file_is_stopped_by_its_time_budget(tmp_path: Path) -> None:
         "import time\n\n"
         "def gd_step(F, y, w, eta):\n    time.sleep(0.5)\n    return w\n\n"
         "def max_stable_lr(F):\n    time.sleep(0.5)\n    return 1.0\n")
-    script = ("import json, sys\nfrom pathlib import Path\nfrom autograder import student\n"
+    script = ("import json, sys\nfrom pathlib import Path\nfrom autograder.engine import student\n"
               "student.FILE_BUDGET['.py'] = 3.0\nfrom autograder.grade import grade\n"
               "print(json.dumps(grade(Path(sys.argv[1]))))\n")
     started = time.monotonic()

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from autograder import notebook
 from autograder.checks import Mismatch, q5
 from autograder.checks import color_organ as co
+from autograder.engine import notebook
 from tests.conftest import PROJECT
 from tests.corpus import q5_alternatives as alt
 from tests.corpus.mutants import MUTANTS

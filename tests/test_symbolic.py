@@ -1,4 +1,4 @@
-"""Tests for autograder.symbolic: the Q3/Q4 answer languages, read without eval."""
+"""Tests for autograder.checks.symbolic: the Q3/Q4 answer languages, read without eval."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sympy.matrices import MatrixBase
 
-from autograder import symbolic
-from autograder.symbolic import (
+from autograder.checks import symbolic
+from autograder.checks.symbolic import (
     MAX_LENGTH,
     ParseError,
     parse_condition,

@@ -6,8 +6,8 @@ import ast
 
 import pytest
 
-from autograder import template
 from autograder.checks import reference
+from autograder.staff import template
 
 CONTRACT_NAMES = {
     "gd_step", "gd_iterates", "max_stable_lr", "step_growth_bound", "error_bound",

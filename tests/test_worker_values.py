@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.worker import NotPlainData, to_plain
+from autograder.engine.worker import NotPlainData, to_plain
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.props import Failure, Mismatch, smallest_failure
+from autograder.checks.props import Failure, Mismatch, smallest_failure
 
 HW0_PY = "hw0.py"
 NOTEBOOK = "color_organ_learning.ipynb"

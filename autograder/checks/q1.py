@@ -7,7 +7,7 @@ from gradescope_utils.autograder_utils.decorators import number, tags, visibilit
 from hypothesis import strategies as st
 
 from autograder.checks import HW0_PY, Mismatch, assert_close, holds, reference
-from autograder.student import Student, as_array, as_float
+from autograder.engine.student import Student, as_array, as_float
 
 FILE = HW0_PY
 RTOL = 1e-9  # rounding only: every correct formula agrees far closer than this

@@ -7,7 +7,7 @@ from gradescope_utils.autograder_utils.decorators import number, tags, visibilit
 from hypothesis import strategies as st
 
 from autograder.checks import HW0_PY, assert_close, holds, reference
-from autograder.student import Student, as_array, as_pair
+from autograder.engine.student import Student, as_array, as_pair
 
 FILE = HW0_PY
 # Solving a system with condition number up to ~1e6 loses about 6 of 16 digits; any sound

@@ -17,8 +17,8 @@ from gradescope_utils.autograder_utils.decorators import number, tags, visibilit
 from hypothesis import strategies as st
 
 from autograder.checks import HW0_PY, Mismatch, assert_close, holds, reference
-from autograder.student import Student, SubmissionError, as_array, as_string
-from autograder.symbolic import ParseError, parse_scalar_expr
+from autograder.checks.symbolic import ParseError, parse_scalar_expr
+from autograder.engine.student import Student, SubmissionError, as_array, as_string
 
 FILE = HW0_PY
 SYMBOLS = {name: sympy.Symbol(name, real=True) for name in ("w", "b", "x", "y", "phi")}

@@ -17,7 +17,7 @@ from gradescope_utils.autograder_utils.decorators import number, tags, visibilit
 
 from autograder.checks import NOTEBOOK, Mismatch, assert_close
 from autograder.checks import color_organ as co
-from autograder.student import BadAnswer, Student, as_array, as_float, as_pair
+from autograder.engine.student import BadAnswer, Student, as_array, as_float, as_pair
 
 FILE = NOTEBOOK
 # Tolerances, from the evidence in docs/q5-evidence.md (summary: docs/staff.md).

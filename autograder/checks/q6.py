@@ -5,7 +5,7 @@ from __future__ import annotations
 from gradescope_utils.autograder_utils.decorators import number, tags, visibility, weight
 
 from autograder.checks import HW0_PY, Mismatch
-from autograder.student import Student, as_float, as_string
+from autograder.engine.student import Student, as_float, as_string
 
 FILE = HW0_PY
 

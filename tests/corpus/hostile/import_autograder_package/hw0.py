@@ -10,7 +10,7 @@ ANSWERS = {"gd_step", "gd_iterates", "max_stable_lr", "step_growth_bound", "erro
            "gamma_from_sigma", "augment", "ols", "map_estimate", "elbows", "sgd_new_elbows"}
 report, taken = {}, {}
 for name in ("autograder.checks", "autograder.checks.q1", "autograder.grade",
-             "autograder.props", "autograder.symbolic", "autograder.verify"):
+             "autograder.checks.props", "autograder.checks.symbolic", "autograder.staff.verify"):
     try:
         importlib.import_module(name)
         report[name] = "imported"

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder import channel
+from autograder.engine import channel
 
 UID_BASE = 61000  # sandbox uids: 61000 + slot, no passwd entry needed
 SLOTS = 256
@@ -203,7 +203,7 @@ class Zygote:
         import numpy  # noqa: F401 - imported here so every worker has them for free
         import torch
 
-        from autograder import worker  # noqa: F401 - the worker's code, before any hiding
+        from autograder.engine import worker  # noqa: F401 - the worker's code, before any hiding
 
         matplotlib.use("Agg")
         import matplotlib.pyplot  # noqa: F401 - and its font list, built once, not per notebook
@@ -346,7 +346,7 @@ def worker_dirs(pid: int) -> list[Path]:
 
 def _become_worker(spec: dict[str, Any], requests: int, replies: int, out_fd: int) -> None:
     """Confine this fresh fork, then serve the grader. Runs only in the worker."""
-    from autograder import worker  # already in memory: imported by the zygote
+    from autograder.engine import worker  # already in memory: imported by the zygote
     os.setsid()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; students may wait()
     for sig in (signal.SIGPIPE, signal.SIGXFSZ):  # over-long writes fail instead of killing

@@ -18,9 +18,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from autograder import batch
+from autograder.staff import batch
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 REFERENCE_PROPERTIES = ["tests/test_reference_q1q2.py", "tests/test_q3_q4_checks.py",
                         "tests/test_q5_reference.py"]
 FILES = ("hw0.py", "color_organ_learning.ipynb")

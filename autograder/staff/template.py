@@ -15,7 +15,7 @@ from pathlib import Path
 
 from autograder.checks import HW0_PY, NOTEBOOK
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 REFERENCE, TEMPLATE = PROJECT / "reference", PROJECT / "student_template"
 FILES = (HW0_PY, NOTEBOOK)
 _MD_SOLUTION = re.compile(r"<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->\n?", re.DOTALL)

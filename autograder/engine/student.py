@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.sandbox import Jail, SandboxUser, Worker, WorkerLost, Zygote
+from autograder.engine.sandbox import Jail, SandboxUser, Worker, WorkerLost, Zygote
 
 CALL_TIMEOUT = 10.0  # seconds for one call of a student function
 LOAD_TIMEOUT = {".py": 30.0, ".ipynb": 180.0}

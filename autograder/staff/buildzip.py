@@ -10,7 +10,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 TOP_FILES = ("setup.sh", "run_autograder", "requirements.txt", "pyproject.toml")
 REFERENCE_FILES = ("reference/hw0.py", "reference/color_organ_learning.ipynb")
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from autograder import channel, notebook
+from autograder.engine import channel, notebook
 
 MAX_LIST = 10_000
 

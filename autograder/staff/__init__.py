@@ -1,0 +1,1 @@
+"""Staff tools: verify, batch, build-zip, template generation."""
