@@ -324,3 +324,14 @@ def test_a_flooding_submission_still_writes_results_under_the_bound(tmp_path) ->
     assert "\x1b" not in json.dumps(data, ensure_ascii=False)
     first = next(t for t in data["tests"] if t["number"] == "1.1")
     assert first["output"].startswith("gd_step(...) raised RuntimeError")
+
+
+@pytest.mark.parametrize("value, single", [
+    (np.float32(0.1), True), (np.ones(2, dtype=np.float32), True),
+    ((np.ones(2), np.ones(2, dtype=np.float32)), True), (np.ones(2), False), (0.1, False),
+    (3, False), ({"a": np.ones(1)}, False),
+])
+def test_the_worker_says_when_an_answer_is_single_precision(value, single: bool) -> None:  # noqa: ANN001
+    from autograder.engine.worker import answer
+
+    assert answer(value).get("single", False) is single

@@ -243,8 +243,8 @@ def as_pair(value: Any, what: str) -> list[Any]:
     """Two answers returned together: a tuple or list of two (the worker stacks two arrays
     of one shape into one array, so a leading axis of 2 counts too)."""
     if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == 2:
-        return [value[0] if value.ndim > 1 else as_float(value[0], what),
-                value[1] if value.ndim > 1 else as_float(value[1], what)]
+        return [value[0] if value.ndim > 1 else as_float(np.asarray(value[0]), what),
+                value[1] if value.ndim > 1 else as_float(np.asarray(value[1]), what)]
     if isinstance(value, list) and len(value) == 2:
         return value
     raise BadAnswer(f"{what} must be a pair (a tuple of two); it is {_kind(value)}.")
