@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-j", "--jobs", type=int, default=None, help="grader processes (cores)")
     p = sub.add_parser("verify", help="staff: prove the reference, template and corpus right")
     p.add_argument("--mutants", type=Path, default=None,
-                   help="the known-wrong corpus (default tests/corpus/mutants.py)")
+                   help="a file of MUTANTS (default: autograder/checks/misconceptions.py)")
     p.add_argument("-j", "--jobs", type=int, default=None)
     p = sub.add_parser("build-zip", help="the autograder.zip to upload to Gradescope")
     p.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"))
@@ -50,8 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "verify":
         from autograder.staff import verify
 
-        mutants = args.mutants or verify.PROJECT / "tests" / "corpus" / "mutants.py"
-        return 0 if verify.verify(mutants, args.jobs) else 1
+        return 0 if verify.verify(args.mutants, args.jobs) else 1
     if not args.dir.is_dir():
         print(f"{args.dir} is not a folder: give the folder that holds hw0.py and "
               "color_organ_learning.ipynb.", file=sys.stderr)

@@ -1,15 +1,33 @@
-"""Gradescope's results.json: building it, capping it, writing it safely."""
+"""Gradescope's results.json: building it, bounding it, writing it safely.
+
+Bounds, whatever a submission prints, returns or raises: each test's output is at most
+MAX_TEST_OUTPUT characters and the top-level output MAX_TOP_OUTPUT; the whole file, as
+written, stays under MAX_BYTES (Gradescope cuts a results.json near 100,000 bytes, and a cut
+file is no results at all): when the outputs together would pass it, the longest are
+shortened, each to the same length, until it fits. Control characters other than newline
+and tab (NUL, ANSI escape sequences, ...) are removed from every text once, here.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
-MAX_TEST_OUTPUT = 4000  # characters; Gradescope truncates the whole file near 100,000
+MAX_TEST_OUTPUT = 4000  # characters
 MAX_TOP_OUTPUT = 8000
+MAX_BYTES = 95_000  # the whole results.json, under Gradescope's 100,000 with room to spare
+
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Text without terminal escape sequences or control characters (newline and tab stay)."""
+    return _CONTROL.sub("", _ANSI.sub("", text.replace("\r\n", "\n")))
 
 
 def cap(text: str, limit: int) -> str:
@@ -27,7 +45,7 @@ def test_entry(number: str, title: str, part: str, score: float, max_score: floa
         "score": score,
         "max_score": max_score,
         "status": "passed" if score >= max_score else "failed",
-        "output": cap(output, MAX_TEST_OUTPUT),
+        "output": cap(clean(output), MAX_TEST_OUTPUT),
         "output_format": "text",
         "tags": [part],
         "visibility": visibility,
@@ -35,15 +53,58 @@ def test_entry(number: str, title: str, part: str, score: float, max_score: floa
 
 
 def results(tests: list[dict[str, Any]], output: str, execution_time: float) -> dict[str, Any]:
-    return {
+    data = {
         "score": round(sum(t["score"] for t in tests), 6),
         "execution_time": round(execution_time, 3),
-        "output": cap(output, MAX_TOP_OUTPUT),
+        "output": cap(clean(output), MAX_TOP_OUTPUT),
         "output_format": "text",
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
     }
+    return fit(data)
+
+
+def size(data: dict[str, Any]) -> int:
+    """Bytes of the file `write` makes of `data`."""
+    return len(json.dumps(data, indent=2).encode()) + 1
+
+
+def fit(data: dict[str, Any], limit: int = MAX_BYTES) -> dict[str, Any]:
+    """`data` with the longest outputs cut to one common length, the largest that keeps the
+    file under `limit` bytes. Lengths are counted as written (json escapes a non-ASCII
+    character as up to 12 bytes), so the bound holds whatever the text."""
+    texts = [data, *data["tests"]]
+    lengths = [_encoded(t["output"]) for t in texts]
+    budget = limit - (size(data) - sum(lengths)) - 100  # 100: a margin
+    if sum(lengths) <= budget:
+        return data
+    lo, hi = 0, max(lengths)  # the largest common cut c with sum(min(length, c)) <= budget
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if sum(min(n, mid) for n in lengths) <= budget else (lo, mid - 1)
+    for text, n in zip(texts, lengths, strict=True):
+        if n > lo:
+            text["output"] = _cut_to_bytes(text["output"], lo)
+    return data
+
+
+def _encoded(text: str) -> int:
+    return len(json.dumps(text)) - 2
+
+
+def _cut_to_bytes(text: str, limit: int) -> str:
+    """The longest prefix of `text` taking at most `limit` bytes in JSON, noted as cut."""
+    note = "\n... (cut: the results are limited in size)"
+    used, end = 0, 0
+    budget = max(limit - _encoded(note), 0)
+    for end, ch in enumerate(text):  # noqa: B007 - end is the cut's position
+        used += _encoded(ch)
+        if used > budget:
+            break
+    else:
+        return text
+    return text[:end] + note
 
 
 def write(path: Path, data: dict[str, Any]) -> None:

@@ -50,7 +50,7 @@ def median_cost(command: list[str], repeat: int) -> tuple[float, float]:
 
 def batch_folder(root: Path, size: int) -> None:
     """`size` submissions: the reference, the template, then known-wrong mutants."""
-    from tests.corpus.mutants import MUTANTS
+    from autograder.checks.misconceptions import MUTANTS
 
     sources = [("reference", PROJECT / "reference", None),
                ("template", PROJECT / "student_template", None)]

@@ -13,10 +13,10 @@ import torch
 
 from autograder.checks import Mismatch, q5
 from autograder.checks import color_organ as co
+from autograder.checks.misconceptions import MUTANTS
 from autograder.engine import notebook
 from tests.conftest import PROJECT
 from tests.corpus import q5_alternatives as alt
-from tests.corpus.mutants import MUTANTS
 
 NOTEBOOK = PROJECT / "reference" / "color_organ_learning.ipynb"
 

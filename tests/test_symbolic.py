@@ -178,7 +178,7 @@ REJECTED = [
     ("A == A.T", "comparisons (==) are not part of an expression"),
     ("x\x00", "'\\x00'"),
     ("x \u2212 c", "U+2212"),
-    ("2x", "invalid decimal literal"),
+    ("2x", "need a * between them: write 2*x"),
     ("x +", "end of text"),
     ("", "empty"),
     ("   ", "empty"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from autograder.checks.misconceptions import MUTANTS
 from tests.conftest import run_cli
-from tests.corpus.mutants import MUTANTS
 
 
 def test_verify_passes_and_lists_every_mutant() -> None:
@@ -21,7 +21,7 @@ def test_verify_passes_and_lists_every_mutant() -> None:
 def test_verify_fails_when_a_mutant_claims_the_wrong_part(tmp_path: Path) -> None:
     claims = tmp_path / "mutants.py"
     claims.write_text(
-        "from tests.corpus.mutants import _hw0\n"
+        "from autograder.checks.misconceptions import _hw0\n"
         "MUTANTS = [_hw0('claims_q2_but_breaks_q1', 'return 2.0 / alpha**2',\n"
         "                'return 1.0 / alpha**2', 'q2', 'is wrong')]\n")
     done = run_cli("verify", "--mutants", claims)

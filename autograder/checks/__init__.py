@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
+from autograder.checks import precision
 from autograder.checks.props import Failure, Mismatch, smallest_failure
 
 HW0_PY = "hw0.py"
@@ -72,45 +73,70 @@ def reference() -> types.ModuleType:
 
 # ---------------------------------------------------------------- comparing and explaining
 
+MAX_SHOWN = 60  # entries of an array printed in full; a larger one is summarised
+
 
 def show(value: Any) -> str:
-    """A value as the student should read it: full precision, bounded length."""
+    """A value as Python that rebuilds it exactly (full float64 precision), so a student can
+    paste it; an array larger than MAX_SHOWN entries is summarised, and says so."""
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, np.ndarray):
-        text = np.array2string(value, precision=17, max_line_width=100, threshold=60)
-    else:
+    if isinstance(value, float):
+        return repr(float(value))
+    if not isinstance(value, np.ndarray):
         text = repr(value)
-    return text if len(text) <= 1500 else text[:1500] + " ..."
+        return text if len(text) <= 1500 else text[:1500] + " ... (cut)"
+    array = np.asarray(value, dtype=float)
+    if array.size == 0:
+        return f"np.zeros({array.shape})"
+    if array.size > MAX_SHOWN:
+        first = ", ".join(repr(float(v)) for v in array.ravel()[:8])
+        return (f"(too large to print in full: an array of shape {array.shape}; "
+                f"its first entries, row by row: {first}, ...)")
+    if array.ndim == 2:  # one row a line, as a student would type it
+        body = "[" + ",\n          ".join(repr(row) for row in array.tolist()) + "]"
+    else:
+        body = repr(array.tolist())
+    shape = f"  # shape {array.shape}"
+    return f"np.array({body}){shape}"
 
 
 def assert_close(what: str, given: Any, expected: Any, rtol: float,
                  scale: float | None = None) -> None:
-    """Raise Mismatch unless |given - expected| <= rtol * scale entrywise, where scale is
-    the size of the expected answer unless the caller knows a better one."""
-    given_a, expected_a = np.asarray(given, float), np.asarray(expected, float)
-    if scale is None:
-        scale = float(np.max(np.abs(expected_a), initial=0.0))
-    if given_a.shape != expected_a.shape or not np.all(
-            np.abs(given_a - expected_a) <= rtol * max(scale, 1e-300)):
-        raise Mismatch(f"{what} is wrong.\n  expected: {show(expected)}\n  given:    "
-                       f"{show(given)}\n  (entries may differ by {rtol:g} relative)")
+    """Raise Mismatch unless given equals expected under the precision policy (precision.py):
+    |given - expected| <= tolerance * scale entrywise, where scale is the size of the
+    expected answer unless the caller knows a better one."""
+    if precision.close(given, expected, rtol, scale):
+        return
+    found = precision.difference(given, expected, scale)
+    if np.isinf(found):
+        gap = "the shapes differ"
+    elif (precision.scale_of(expected) if scale is None else scale) == 0:
+        gap = f"off by {precision.difference(given, expected, 1.0):.2g} where the answer is 0"
+    else:
+        gap = f"largest difference {found:.2g} of the answer's size; allowed " \
+              + precision.allowed(rtol, given)
+    raise Mismatch(f"{what} is wrong ({gap}).\n  expected: {show(expected)}\n"
+                   f"  given:    {show(given)}")
 
 
 def explain(failure: Failure, names: str) -> str:
-    """The smallest failing input and what went wrong with it, as feedback."""
-    inputs = "\n".join(f"  {k} = {show(v)}" for k, v in failure.example.items()
+    """The smallest failing input and what went wrong with it, as feedback: Python lines
+    that rebuild the input."""
+    inputs = "\n".join(f"{k} = {show(v)}" for k, v in failure.example.items()
                        if re.search(rf"\b{re.escape(k)}\b", names))
     return f"{failure.message}\nSmallest failing input ({names}):\n{inputs}"
 
 
 def holds(strategy: st.SearchStrategy, prop: Callable[[dict], None], names: str,
-          examples: int = 40) -> str:
+          diagnose: Callable[[dict], str | None] | None = None, examples: int = 40) -> str:
     """Check a property on drawn inputs: the verdict for a passing check, or a Mismatch
-    carrying the smallest failing input."""
+    carrying the smallest failing input and, when `diagnose` recognises the answer on it, a
+    "Likely cause:" line (misconceptions.py)."""
     failure = smallest_failure(strategy, prop, examples)
     if failure is not None:
-        raise Mismatch(explain(failure, names))
+        cause = diagnose(failure.example) if diagnose else None
+        raise Mismatch(explain(failure, names) + (f"\n{cause}" if cause else ""))
     return f"Right on {examples} generated inputs."
 
 

@@ -6,7 +6,8 @@ import numpy as np
 from gradescope_utils.autograder_utils.decorators import number, tags, visibility, weight
 from hypothesis import strategies as st
 
-from autograder.checks import HW0_PY, Mismatch, assert_close, holds, reference
+from autograder.checks import HW0_PY, Mismatch, assert_close, holds, precision, reference
+from autograder.checks.misconceptions import likely_cause
 from autograder.engine.student import Student, as_array, as_float
 
 FILE = HW0_PY
@@ -60,7 +61,7 @@ def check_gd_step(student: Student) -> str:
         assert_close("gd_step(F, y, w, eta)", given, ref.gd_step(p["F"], p["y"], p["w"], p["eta"]),
                      RTOL, scale)
 
-    return holds(gd_problems(), prop, "F, y, w, eta")
+    return holds(gd_problems(), prop, "F, y, w, eta", likely_cause(student, "gd_step"))
 
 
 @weight(1)
@@ -79,7 +80,7 @@ def check_gd_iterates(student: Student) -> str:
         assert_close("gd_iterates(F, y, eta, k)", given,
                      ref.gd_iterates(p["F"], p["y"], p["eta"], k), RTOL, 1.0 + k * bound)
 
-    return holds(gd_problems(), prop, "F, y, eta, k")
+    return holds(gd_problems(), prop, "F, y, eta, k", likely_cause(student, "gd_iterates"))
 
 
 @weight(1)
@@ -94,7 +95,7 @@ def check_max_stable_lr(student: Student) -> str:
         given = as_float(student.call("max_stable_lr", p["F"]), "max_stable_lr(F)")
         assert_close("max_stable_lr(F)", given, ref.max_stable_lr(p["F"]), 1e-8)
 
-    return holds(gd_problems(), prop, "F")
+    return holds(gd_problems(), prop, "F", likely_cause(student, "max_stable_lr"))
 
 
 @weight(1)
@@ -111,7 +112,7 @@ def check_step_growth_bound(student: Student) -> str:
         assert_close("step_growth_bound(F, y, eta)", given,
                      ref.step_growth_bound(p["F"], p["y"], p["eta"]), 1e-8)
 
-    return holds(gd_problems(), prop, "F, y, eta")
+    return holds(gd_problems(), prop, "F, y, eta", likely_cause(student, "step_growth_bound"))
 
 
 @weight(1)
@@ -127,12 +128,12 @@ def check_error_bound(student: Student) -> str:
         given = as_float(student.call("error_bound", *args), "error_bound(F, y, eta, k, w_star)")
         w_k = ref.gd_iterates(*args[:4])[-1]
         error = float(np.linalg.norm(w_k - p["w_star"]))
-        if given < error * (1 - 1e-12):
+        if given < error * (1 - precision.tolerance(1e-12, given)):
             raise Mismatch(f"error_bound(F, y, eta, k, w_star) = {given!r} is smaller than the "
                            f"actual error ||w_k - w_star|| = {error!r}: it is not a bound.")
         assert_close("error_bound(F, y, eta, k, w_star)", given, ref.error_bound(*args), 1e-8)
 
-    return holds(gd_problems(), prop, "F, y, eta, k, w_star")
+    return holds(gd_problems(), prop, "F, y, eta, k, w_star", likely_cause(student, "error_bound"))
 
 
 @weight(1)

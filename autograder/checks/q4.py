@@ -17,6 +17,7 @@ from gradescope_utils.autograder_utils.decorators import number, tags, visibilit
 from hypothesis import strategies as st
 
 from autograder.checks import HW0_PY, Mismatch, assert_close, holds, reference
+from autograder.checks.misconceptions import likely_cause
 from autograder.checks.symbolic import ParseError, parse_scalar_expr
 from autograder.engine.student import Student, SubmissionError, as_array, as_string
 
@@ -30,7 +31,8 @@ ELBOWS = ("moves_left", "moves_right", "unchanged", "depends")
 
 def autograd_point(w: float, b: float, x: float, y: float) -> dict[str, float]:
     """phi, dl/dphi, dl/dw, dl/db of l = 1/2 (relu(w x + b) - y)^2 by torch autograd."""
-    wt, bt = torch.tensor(w, requires_grad=True), torch.tensor(b, requires_grad=True)
+    wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    bt = torch.tensor(b, dtype=torch.float64, requires_grad=True)
     phi = torch.relu(wt * x + bt)
     phi.retain_grad()
     loss = 0.5 * (phi - y) ** 2
@@ -224,7 +226,7 @@ def check_elbows(student: Student) -> str:
         given = as_array(student.call("elbows", p["W1"], p["b"]), (d,), "elbows(W1, b)")
         assert_close("elbows(W1, b)", given, -p["b"] / p["W1"], 1e-9)
 
-    return holds(networks(), prop, "W1, b")
+    return holds(networks(), prop, "W1, b", likely_cause(student, "elbows"))
 
 
 @weight(1)
@@ -241,4 +243,5 @@ def check_sgd_new_elbows(student: Student) -> str:
         w1, b = autograd_step(*args)
         assert_close("sgd_new_elbows(W1, b, W2, x, y, lr)", given, -b / w1, 1e-8)
 
-    return holds(networks(), prop, "W1, b, W2, x, y, lr")
+    return holds(networks(), prop, "W1, b, W2, x, y, lr",
+                 likely_cause(student, "sgd_new_elbows"))

@@ -172,6 +172,26 @@ def _prepare(text: object) -> tuple[str, int]:
     return stripped, len(text) - len(stripped)
 
 
+_NUMBER_THEN_NAME = re.compile(r"(\d+)\s*([A-Za-z_][\w.]*)")
+
+
+def _syntax_hint(source: str, at: int, msg: str) -> str:
+    """Python's complaint about a syntax error, as advice for the usual slips: a number
+    written against a name (2x), two terms side by side (A x), a quote for a transpose (c')."""
+    if "'" in source[max(at - 1, 0):at + 2] and "string literal" in msg:
+        name = source[:source.index("'")].strip().split(" ")[-1] or "c"
+        return f"' is not transpose here: write {name}.T"
+    joined = _NUMBER_THEN_NAME.search(source, max(at - 20, 0))
+    if "decimal literal" in msg and joined:
+        return (f"a number and a name side by side need a * between them: write "
+                f"{joined.group(1)}*{joined.group(2)}")
+    before = source[:at].rstrip()
+    if before and (before[-1].isalnum() or before[-1] in ")_") and source[at:at + 1] \
+            and (source[at].isalnum() or source[at] in "(_"):
+        return "two terms stand side by side: put an operator such as * between them"
+    return msg.split(". Perhaps")[0]
+
+
 def _parse(text: object) -> tuple[ast.expr, str, int]:
     """Bounded `ast.parse` of the text; returns the expression node, the text, column shift."""
     source, shift = _prepare(text)
@@ -187,13 +207,13 @@ def _parse(text: object) -> tuple[ast.expr, str, int]:
                              f"a formula ({msg}).", col, "") from None
         col = e.offset
         fragment = source[col - 1:col + 19].rstrip()
+        msg = _syntax_hint(source, col - 1, msg)
         if fragment.startswith("=") and not fragment.startswith("=="):
             msg += "; write an equation with =="
-        raise ParseError(f"At column {col + shift} (`{fragment}`): could not read the answer: "
-                         f"{msg}.", col + shift, fragment) from None
+        raise ParseError(f"At column {col + shift} (`{fragment}`): {msg}.", col + shift,
+                         fragment) from None
     except (ValueError, RecursionError, MemoryError, OverflowError):
-        raise ParseError("could not read the answer: it is not a formula in the answer "
-                         "language") from None
+        raise ParseError("it is not a formula in the answer language") from None
     body = tree.body
     # Size and depth of the tree, iteratively (before any recursive walk).
     count, deepest = 0, 0
@@ -264,7 +284,15 @@ class _Reader:
                 allowed.add(ast.Div)
             if op not in allowed:
                 symbol = _OPERATORS.get(op, "?")
-                hint = "; write powers with **" if op is ast.BitXor else ""
+                if op is ast.BitXor and isinstance(node.right, ast.Name) \
+                        and node.right.id == "T":
+                    base = ast.get_source_segment(self.source, node.left) or "c"
+                    if not isinstance(node.left, (ast.Name, ast.Attribute)):
+                        base = f"({base})"
+                    self.fail(node, f"^ is not transpose here: write {base}.T")
+                hint = ("; write powers with **" + (" and a transpose with .T"
+                                                    if lang.matrices else "")
+                        if op is ast.BitXor else "")
                 self.fail(node, f"the operator '{symbol}' is not part of {lang.what}{hint}")
             self.check(node.left)
             if op is ast.Pow:
@@ -282,6 +310,8 @@ class _Reader:
             hint = ""
             if isinstance(node.func, ast.Name) and node.func.id in self.symbols:
                 hint = f"; write just '{node.func.id}'"
+            elif isinstance(node.func, ast.Constant):
+                hint = "; a number before ( multiplies only with a * between them, as in 2*(x)"
             self.fail(node, f"function calls are not part of {lang.what}{hint}")
         else:
             construct = _CONSTRUCTS.get(type(node), f"'{type(node).__name__}' expressions are")

@@ -120,14 +120,7 @@ class Student:
         except WorkerLost as exc:
             self.lost.append(f"{what}: {exc.reason}")
             raise SubmissionError(f"{what} did not return: {exc.reason}.") from None
-        if not isinstance(reply, dict) or len(reply) != 1:
-            raise SubmissionError(f"{what}: the worker sent something unexpected.")
-        if "error" in reply:
-            raise _student_error(what, reply["error"])
-        value = reply.get("ok")
-        if isinstance(value, dict) and set(value) == {"__missing__"}:
-            raise SubmissionError(f"{what.split('(')[0]} is not defined in {self.path.name}.")
-        return value
+        return read_reply(reply, what, self.path.name)
 
     def value(self, name: str) -> Any:
         """The plain-data value of a module-level name (validate it with `as_*`)."""
@@ -149,7 +142,7 @@ class Student:
         reply = self._ask({"op": "call", "name": name, "args": list(args), "wrt": wrt},
                           f"{name}(...)", timeout)
         if not isinstance(reply, dict) or set(reply) != {"value", "grads"}:
-            raise SubmissionError(f"{name}: the worker sent something unexpected.")
+            raise SubmissionError(f"{name}: the answer could not be read.")
         return reply["value"], reply["grads"]
 
 
@@ -158,6 +151,20 @@ def _expect_load_info(info: Any) -> list[dict[str, Any]]:
         return [{"type": "Error", "message": "could not load the file", "line": None}]
     errors = info["ok"].get("errors", []) if isinstance(info["ok"], dict) else []
     return [e for e in errors if isinstance(e, dict)][:5]
+
+
+def read_reply(reply: Any, what: str, filename: str) -> Any:
+    """The value in a worker's reply (worker.answer), marked single precision when the
+    student's was; the student's exception, a missing name or a malformed reply raised."""
+    if not isinstance(reply, dict) or not (set(reply) == {"error"}
+                                           or {"ok"} <= set(reply) <= {"ok", "single"}):
+        raise SubmissionError(f"{what}: the answer could not be read.")
+    if "error" in reply:
+        raise _student_error(what, reply["error"])
+    value = reply.get("ok")
+    if isinstance(value, dict) and set(value) == {"__missing__"}:
+        raise SubmissionError(f"{what.split('(')[0]} is not defined in {filename}.")
+    return as_single(value) if reply.get("single") is True else value
 
 
 def _student_error(what: str, error: Any) -> SubmissionError:
@@ -169,43 +176,78 @@ def _student_error(what: str, error: Any) -> SubmissionError:
     if kind == "NotImplementedError":
         return NotImplementedYet(f"{what.split('(')[0]} is not implemented yet "
                                  "(it raises NotImplementedError).")
-    return BadAnswer(f"{what} raised {kind}{where}: {message}")
+    if kind == "NotPlainData":
+        return BadAnswer(f"{what} returned {message.rstrip('.')}, which the grader cannot "
+                         "read: return numbers, strings, numpy arrays or torch tensors (or "
+                         "lists and dicts of those).")
+    return BadAnswer(sentence(f"{what} raised {kind}{where}: {message}" if message
+                              else f"{what} raised {kind}{where}"))
+
+
+def sentence(text: str) -> str:
+    """Text ending in exactly one full stop (student text often brings its own)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+# ---------------------------------------------------------------- validators
+
+
+class Single(float):
+    """A number the student gave in single precision (a float32 scalar or 0-d tensor)."""
+
+
+def as_single(value: Any) -> Any:
+    """A value the student gave in single precision, marked so: arrays as float32, numbers as
+    `Single` (the precision policy, checks/precision.py, allows float32 rounding for them)."""
+    if isinstance(value, np.ndarray):
+        return value.astype(np.float32)
+    if isinstance(value, float):
+        return Single(value)
+    if isinstance(value, list):
+        return [as_single(v) for v in value]
+    if isinstance(value, dict):
+        return {k: as_single(v) for k, v in value.items()}
+    return value
 
 
 def as_array(value: Any, shape: tuple[int, ...], what: str) -> np.ndarray:
-    """A finite float64 array of exactly `shape`, or a SubmissionError saying what is wrong."""
-    if isinstance(value, float) and shape == ():
-        value = np.array(value)
+    """A finite array of exactly `shape` (float64, or float32 when the student's was), or a
+    BadAnswer saying what is wrong."""
+    if _is_number(value) and shape == ():
+        value = np.array(value, dtype=np.float32 if _single(value) else float)
     if not isinstance(value, np.ndarray):
-        raise BadAnswer(f"{what} returned {_kind(value)}; an array of shape "
-                        f"{shape} was expected.")
+        raise BadAnswer(f"{what} returned {_kind(value)}; an array of shape {shape} was "
+                        "expected.")
     if value.shape != shape:
-        raise BadAnswer(f"{what} returned shape {value.shape}; shape {shape} was expected.")
+        raise BadAnswer(f"{what} returned an array of shape {value.shape}; shape {shape} was "
+                        "expected.")
     if not np.all(np.isfinite(value)):
         raise BadAnswer(f"{what} returned NaN or infinite entries.")
     return value
 
 
 def as_float(value: Any, what: str) -> float:
-    """A finite number (a float, a 0-d array or tensor)."""
+    """A finite number (an int, a float, a 0-d array or tensor); a `Single` when the student
+    gave it in single precision."""
     if isinstance(value, np.ndarray) and value.shape == ():
-        value = float(value)
-    if not isinstance(value, float) or isinstance(value, bool):
+        value = (Single if value.dtype == np.float32 else float)(value)
+    if not _is_number(value):
         raise BadAnswer(f"{what} is {_kind(value)}; a number was expected.")
     if not np.isfinite(value):
         raise BadAnswer(f"{what} is {value}; a finite number was expected.")
-    return value
+    return value if isinstance(value, float) else float(value)
 
 
 def as_pair(value: Any, what: str) -> list[Any]:
     """Two answers returned together: a tuple or list of two (the worker stacks two arrays
     of one shape into one array, so a leading axis of 2 counts too)."""
     if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == 2:
-        return [value[0] if value.ndim > 1 else float(value[0]),
-                value[1] if value.ndim > 1 else float(value[1])]
+        return [value[0] if value.ndim > 1 else as_float(np.asarray(value[0]), what),
+                value[1] if value.ndim > 1 else as_float(np.asarray(value[1]), what)]
     if isinstance(value, list) and len(value) == 2:
         return value
-    raise BadAnswer(f"{what} must return a pair; it returned {_kind(value)}.")
+    raise BadAnswer(f"{what} must be a pair (a tuple of two); it is {_kind(value)}.")
 
 
 def as_string(value: Any, what: str) -> str:
@@ -213,15 +255,41 @@ def as_string(value: Any, what: str) -> str:
     if value is None:
         raise NotImplementedYet(f"{what} is still None, the template's placeholder: fill it in.")
     if not isinstance(value, str):
-        raise BadAnswer(f"{what} is {_kind(value)}; a string was expected.")
+        example = f' such as "{_number_text(value)}"' if _is_number(value) else ""
+        raise BadAnswer(f"{what} is {_kind(value)}; a string{example} was expected.")
     return value
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _single(value: Any) -> bool:
+    return isinstance(value, Single)
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 def _kind(value: Any) -> str:
+    """What the student gave, as a student would say it: its type, and the value when short."""
     if value is None:
         return "None"
+    if isinstance(value, bool):
+        return f"a bool ({value})"
+    if isinstance(value, int):
+        return f"an int ({value})"
+    if isinstance(value, float):
+        return f"a float ({_number_text(value)})"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"a string ({shown!r})"
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
     if isinstance(value, list):
-        return f"a list of {len(value)} items of different shapes"
+        return f"a list of {len(value)} items (not numbers of one shape)"
+    if isinstance(value, dict):
+        keys = ", ".join(repr(k) for k in list(value)[:6])
+        return f"a dict (keys {keys})" if keys else "an empty dict"
     return f"a {type(value).__name__}"

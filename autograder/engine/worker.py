@@ -26,11 +26,15 @@ class NotPlainData(TypeError):
 
 
 def to_plain(value: Any, depth: int = 0) -> Any:
-    """Numbers become floats, tensors and numeric arrays float64 arrays, lists of numbers arrays."""
+    """Numbers become floats (whole numbers stay ints, so the grader can name an int given
+    where a string is expected), tensors and numeric arrays float64 arrays, lists of numbers
+    arrays."""
     if depth > 10:
         raise NotPlainData("a value nested more than 10 levels deep")
     if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, (int, np.integer)) and abs(int(value)) < 2**53:
+        return int(value)
     if isinstance(value, torch.Tensor):
         return torch.Tensor.detach(value).cpu().to(torch.float64).numpy().copy()
     if isinstance(value, np.ndarray):
@@ -45,7 +49,8 @@ def to_plain(value: Any, depth: int = 0) -> Any:
         if len(value) > MAX_LIST:
             raise NotPlainData(f"a list of {len(value)} items")
         items = [to_plain(v, depth + 1) for v in value]
-        if items and all(isinstance(v, (float, np.ndarray)) for v in items):
+        if items and all(isinstance(v, (int, float, np.ndarray)) and not isinstance(v, bool)
+                         for v in items):
             try:
                 return np.array(items, dtype=np.float64)
             except ValueError:
@@ -53,7 +58,35 @@ def to_plain(value: Any, depth: int = 0) -> Any:
         return items
     if isinstance(value, dict):
         return {str(k): to_plain(v, depth + 1) for k, v in value.items()}
-    raise NotPlainData(f"a {type(value).__name__}, not a number, string or array")
+    raise NotPlainData(f"a value of type {type(value).__name__}")
+
+
+SINGLE_DTYPES = (torch.float16, torch.bfloat16, torch.float32)
+
+
+def is_single(value: Any, depth: int = 0) -> bool:
+    """Whether a returned value holds numbers in single (or half) precision: the grader then
+    allows for float32 rounding (autograder/checks/precision.py) and no more."""
+    if isinstance(value, torch.Tensor):  # the base class's dtype: a subclass may lie
+        return torch.Tensor.dtype.__get__(value) in SINGLE_DTYPES
+    if isinstance(value, np.ndarray):
+        return np.ndarray.dtype.__get__(value) in (np.float16, np.float32)
+    if isinstance(value, (np.float16, np.float32)):
+        return True
+    if isinstance(value, (list, tuple)) and depth < 10:
+        return any(is_single(v, depth + 1) for v in value[:MAX_LIST])
+    if isinstance(value, dict) and depth < 10:
+        return any(is_single(v, depth + 1) for v in value.values())
+    return False
+
+
+def answer(value: Any, plain: Any = None) -> dict[str, Any]:
+    """The reply carrying what the student gave: plain data (`plain` when already made),
+    and "single": true when it was single precision."""
+    reply = {"ok": to_plain(value) if plain is None else plain}
+    if is_single(value):
+        reply["single"] = True
+    return reply
 
 
 def describe_error(exc: BaseException, filename: str) -> dict[str, Any]:
@@ -91,28 +124,29 @@ class Session:
         defined = sorted(k for k in self.names if not k.startswith("_"))
         return {"errors": errors, "names": defined[:2000]}
 
-    def get(self, name: str) -> Any:
-        return to_plain(self.names[name]) if name in self.names else {"__missing__": name}
+    def get(self, name: str) -> dict[str, Any]:
+        return answer(self.names[name] if name in self.names else {"__missing__": name})
 
-    def call(self, name: str, args: list[Any], wrt: list[int] | None = None) -> Any:
-        """Call a student function; with `wrt`, arrays go in as float64 tensors and the
-        Jacobian of the output with respect to each listed argument comes back too."""
+    def call(self, name: str, args: list[Any], wrt: list[int] | None = None) -> dict[str, Any]:
+        """Call a student function (the reply: `answer`); with `wrt`, arrays go in as float64
+        tensors and the Jacobian of the output with respect to each listed argument comes
+        back too (single precision when the output was)."""
         if name not in self.names:
-            return {"__missing__": name}
+            return answer({"__missing__": name})
         fn = self.names[name]
         if not callable(fn):
-            raise NotPlainData(f"{name} is a {type(fn).__name__}, not a function")
+            raise TypeError(f"{name} is a {type(fn).__name__}, not a function")
         if wrt is None:
-            return to_plain(fn(*args))
+            return answer(fn(*args))
         targs = [torch.tensor(a, dtype=torch.float64) if _is_number(a) else a for a in args]
         for i in wrt:
             targs[i].requires_grad_(True)
         out = fn(*targs)
         if not isinstance(out, torch.Tensor):
-            return {"value": to_plain(out), "grads": None}
+            return answer(out, {"value": to_plain(out), "grads": None})
         flat = out.reshape(-1)
         if not flat.requires_grad:  # computed without torch: no gradient reached the output
-            return {"value": to_plain(out), "grads": None}
+            return answer(out, {"value": to_plain(out), "grads": None})
         jac = [np.zeros((flat.numel(),) + tuple(targs[i].shape)) for i in wrt]
         for k in range(flat.numel()):
             grads = torch.autograd.grad(flat[k], [targs[i] for i in wrt], retain_graph=True,
@@ -122,7 +156,7 @@ class Session:
                     jac[j][k] = g.detach().numpy()
         shaped = [j.reshape(tuple(out.shape) + tuple(targs[i].shape))
                   for j, i in zip(jac, wrt, strict=True)]
-        return {"value": to_plain(out), "grads": shaped}
+        return answer(out, {"value": to_plain(out), "grads": shaped})
 
 
 def _is_number(a: Any) -> bool:
@@ -143,9 +177,9 @@ def serve(requests: int, replies: int) -> None:
             if op == "load":
                 reply = {"ok": session.load(request["path"])}
             elif op == "get":
-                reply = {"ok": session.get(request["name"])}
+                reply = session.get(request["name"])
             elif op == "call":
-                reply = {"ok": session.call(request["name"], request["args"], request.get("wrt"))}
+                reply = session.call(request["name"], request["args"], request.get("wrt"))
             else:
                 reply = {"error": {"type": "Protocol", "message": f"unknown op {op!r}"}}
         except BaseException as exc:  # noqa: BLE001 - the student's exception is the answer

@@ -2,8 +2,8 @@
 
 (a) the reference satisfies its own properties (the pytest files named below);
 (b) the reference scores full marks; (c) the template scores 0;
-(d) every known-wrong mutant (tests/corpus/mutants.py) loses exactly the parts it declares,
-    with the feedback it declares, and every correct alternative keeps full marks;
+(d) every known-wrong mutant (autograder/checks/misconceptions.py) loses exactly the parts it
+    declares, with the feedback it declares, and every correct alternative keeps full marks;
 (e) two gradings of the same submission give the same results.json (execution_time aside).
 Exit status 0 only when every line says ok.
 """
@@ -50,7 +50,7 @@ def lost_parts(data: dict[str, Any]) -> set[str]:
     return {part for part, ok in full.items() if not ok}
 
 
-def verify(mutants_file: Path, jobs: int | None = None) -> bool:
+def verify(mutants_file: Path | None, jobs: int | None = None) -> bool:
     rows: list[tuple[str, str, str, bool]] = []
     properties = [p for p in REFERENCE_PROPERTIES if (PROJECT / p).exists()]
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
@@ -59,7 +59,10 @@ def verify(mutants_file: Path, jobs: int | None = None) -> bool:
     last = counts[-1] if counts else "pytest printed no summary"
     rows.append(("(a) reference properties", "all pass", last, done.returncode == 0))
 
-    mutants = load_mutants(mutants_file)
+    if mutants_file is None:
+        from autograder.checks.misconceptions import MUTANTS as mutants
+    else:
+        mutants = load_mutants(mutants_file)
     with tempfile.TemporaryDirectory(prefix="hw0-verify-") as tmp:
         root, out = Path(tmp) / "submissions", Path(tmp) / "results"
         _copy(PROJECT / "reference", root / "reference")

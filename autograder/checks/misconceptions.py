@@ -1,0 +1,274 @@
+"""Known-wrong answers, named: the misconceptions library (and the known-right variants).
+
+Each `Mutant` is the reference with one textual change. `verify` grades every one and checks
+it loses exactly the parts it declares (`loses`), with the feedback it declares (`says`); a
+correct alternative (`loses` empty) must keep full marks. A mutant of an hw0.py function
+also carries `cause`, what a TA would say about it; when a numeric check fails, `likely_cause`
+runs the mutated reference (here, in the grader: it is our code) on the smallest failing
+input and, when exactly one mutant gives the student's value there and the reference does
+not, adds "Likely cause: ..." to the feedback. Nothing matches: nothing is said.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache, cached_property
+from typing import Any
+
+from autograder.checks import HW0_PY, NOTEBOOK, REFERENCE_DIR, precision, reference
+from autograder.engine.student import Student, SubmissionError
+
+LIKELY = "Likely cause: "
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    file: str
+    old: str
+    new: str
+    loses: frozenset[str]
+    says: str = ""
+    cause: str = ""  # a TA's sentence, for a mutant of an hw0.py function
+
+    def apply(self) -> str:
+        """The mutated file's text (for a notebook, `old` is sought in the cells' source)."""
+        text = (REFERENCE_DIR / self.file).read_text(encoding="utf-8")
+        if not self.file.endswith(".ipynb"):
+            return self._replace(text)
+        nb = json.loads(text)
+        sources = ["".join(c["source"]) for c in nb["cells"]]
+        self._replace("\n".join(sources))  # exactly once across all cells
+        for cell, source in zip(nb["cells"], sources, strict=True):
+            if self.old in source:
+                cell["source"] = source.replace(self.old, self.new).splitlines(keepends=True)
+        return json.dumps(nb, indent=1)
+
+    def _replace(self, text: str) -> str:
+        if text.count(self.old) != 1:
+            raise ValueError(f"mutant {self.name}: {self.old!r} is not once in {self.file}")
+        return text.replace(self.old, self.new)
+
+    @cached_property
+    def function(self) -> str | None:
+        """The hw0.py function whose body the change is in (None elsewhere)."""
+        if self.file != HW0_PY:
+            return None
+        text = (REFERENCE_DIR / HW0_PY).read_text(encoding="utf-8")
+        line = text[: text.index(self.old)].count("\n") + 1
+        for node in ast.parse(text).body:
+            if isinstance(node, ast.FunctionDef) and node.lineno <= line <= node.end_lineno:
+                return node.name
+        return None
+
+
+def _nb(name: str, old: str, new: str, loses: str = "", says: str = "") -> Mutant:
+    return Mutant(name, NOTEBOOK, old, new, frozenset(loses.split()), says)
+
+
+def _hw0(name: str, old: str, new: str, loses: str = "", says: str = "",
+         cause: str = "") -> Mutant:
+    """An hw0.py mutant; one with a `cause` must name it in its feedback."""
+    return Mutant(name, HW0_PY, old, new, frozenset(loses.split()),
+                  says or (LIKELY + cause if cause else ""), cause)
+
+
+MUTANTS = [
+    # ---- Q1: wrong
+    _hw0("gd_step_ascends", "return w - eta * (F.T @ (F @ w - y))",
+         "return w + eta * (F.T @ (F @ w - y))", "q1",
+         cause="this is what w + eta F^T (F w - y) gives: the step goes uphill; check the "
+         "sign of the gradient step."),
+    _hw0("gd_step_no_transpose", "return w - eta * (F.T @ (F @ w - y))",
+         "return w - eta * (F @ (F @ w - y))", "q1",
+         cause="this is what w - eta F (F w - y) gives: F is not transposed; check the "
+         "gradient of 1/2 ||y - F w||^2 with respect to w."),
+    _hw0("gd_iterates_without_w0", "rows = [w]", "rows = []", "q1",
+         cause="this is what leaving out the starting row gives: the rows are w_0 = 0, w_1, "
+         "..., w_k, k + 1 of them."),
+    _hw0("max_stable_lr_one_over", "return 2.0 / alpha**2", "return 1.0 / alpha**2", "q1",
+         cause="this is what 1 / sigma_max(F)^2 gives: the constant in front is off; redo "
+         "the condition on the eigenvalues of I - eta F^T F."),
+    _hw0("max_stable_lr_frobenius", "alpha = np.linalg.norm(F, 2)",
+         "alpha = np.linalg.norm(F)", "q1",
+         cause="this is what the Frobenius norm gives in place of the largest singular "
+         "value: np.linalg.norm(F) of a matrix is the Frobenius norm, np.linalg.norm(F, 2) "
+         "the largest singular value."),
+    _hw0("step_growth_sigma_min", "return eta * np.linalg.norm(F, 2) * np.linalg.norm(y)",
+         "return eta * np.linalg.norm(F, -2) * np.linalg.norm(y)", "q1",
+         cause="this is what the smallest singular value of F gives (np.linalg.norm(F, -2)); "
+         "the bound uses alpha, the largest."),
+    _hw0("error_bound_forgets_w_star", "+ np.linalg.norm(w_star)", "", "q1",
+         cause="this is what leaving out the ||w*|| term gives: w_0 = 0 already starts "
+         "||w*|| away from w*."),
+    _hw0("eig_range_zero_to_one",
+         "Q1_EIG_RANGE = (1.0 - _ETA_SIGMA_SQ[1], 1.0 - _ETA_SIGMA_SQ[0])",
+         "Q1_EIG_RANGE = (0.0, 1.0)", "q1", "Q1_EIG_RANGE"),
+    # ---- Q2: wrong
+    _hw0("gamma_from_sigma_not_inverted", "np.linalg.cholesky(np.linalg.inv(Sigma)).T",
+         "np.linalg.cholesky(Sigma).T", "q2",
+         cause="this is what a Cholesky factor of Sigma gives: Gamma^T Gamma must be "
+         "Sigma^{-1}, the inverse."),
+    _hw0("gamma_from_sigma_untransposed", "np.linalg.cholesky(np.linalg.inv(Sigma)).T",
+         "np.linalg.cholesky(np.linalg.inv(Sigma))", "q2",
+         cause="this is what the Cholesky factor L of Sigma^{-1} gives as it is: "
+         "np.linalg.cholesky returns L with L L^T = Sigma^{-1}, and L^T L is a different "
+         "matrix."),
+    _hw0("augment_pads_with_ones", "np.concatenate([y, np.zeros(d)])",
+         "np.concatenate([y, np.ones(d)])", "q2",
+         cause="this is what padding y with ones gives: y_hat = [y; 0] is padded with zeros."),
+    _hw0("augment_column_y_hat", "np.concatenate([y, np.zeros(d)])",
+         "np.concatenate([y, np.zeros(d)])[:, None]", "q2",
+         cause="this is what a column y_hat of shape (n+d, 1) gives: y_hat is flat, shape "
+         "(n+d,)."),
+    _hw0("ols_forgets_inverse", "return np.linalg.lstsq(X, y, rcond=None)[0]",
+         "return X.T @ y", "q2",
+         cause="this is what X^T y gives: the normal equations X^T X w = X^T y still have to "
+         "be solved for w."),
+    _hw0("map_estimate_sigma_not_inverted", "X.T @ X + np.linalg.inv(Sigma)", "X.T @ X + Sigma",
+         "q2", cause="this is what X^T X + Sigma gives: the prior adds Sigma^{-1}, the "
+         "inverse."),
+    # ---- Q3, Q4, Q6: wrong (more wrong answers, checked one by one: tests/test_q3_q4_checks.py)
+    _hw0("q3a_column", 'Q3A = "c.T"', 'Q3A = "c"', "q3a", "(the derivative of a scalar by a "
+         "column vector is a row)"),
+    _hw0("q3d_forgets_a_transpose", 'Q3D = "x.T @ (A + A.T)"', 'Q3D = "2 * x.T @ A"', "q3d",
+         "The entries differ"),
+    _hw0("q3e_always_true", 'Q3E = "A == A.T"', 'Q3E = "A == A"', "q3e", "holds for every A"),
+    _hw0("q4a_dw_without_relu_mask", '"inactive": "0"}\n# END SOLUTION\n# BEGIN SOLUTION\n# '
+         'TEMPLATE: Q4A_DL_DB', '"inactive": "(phi - y)*x"}\n# END SOLUTION\n# BEGIN SOLUTION'
+         '\n# TEMPLATE: Q4A_DL_DB', "q4a", "missing ReLU mask"),
+    _hw0("q4b_elbow_of_case_ii_is_not_right", "Q4B = simulate_q4b()",
+         'Q4B = {**simulate_q4b(), "ii": {"slope": "decreases", "elbow": "moves_right"}}',
+         "q4b", "case (ii)"),
+    _hw0("q4c_sign", "return -b / W1", "return b / W1", "q4c",
+         cause="this is what b / W1 gives: the sign is off; the elbow is the x where "
+         "W1_i x + b_i = 0."),
+    _hw0("q4d_without_relu_mask", "dl_dz = residual * W2 * active", "dl_dz = residual * W2",
+         "q4d", cause="this is what leaving out the ReLU mask gives: a unit with "
+         "W1_i x + b_i <= 0 passes no gradient, so its elbow does not move."),
+    _hw0("q6_no_collaborators", 'Q6_COLLABORATORS = "none"', 'Q6_COLLABORATORS = " "', "q6",
+         "Q6_COLLABORATORS is empty"),
+    # ---- Q5 (the notebook): wrong. Later cells build on earlier ones, as in the handout, so a
+    # broken piece also costs the parts that train with it.
+    _nb("q5a_typed_in", "q5a_resistor = float(R_fine[mse_to_desired(R_fine).argmin()])",
+        "q5a_resistor = 100.0", "q5a", "not within 5% of 200"),
+    _nb("q5b_cutoff_in_radians", "q5b_cutoff = 1 / (2 * math.pi * q5b_resistor * C)",
+        "q5b_cutoff = 1 / (q5b_resistor * C)", "q5b", "q5b_cutoff"),
+    _nb("q5c_converging_lr_as_diverging", "q5c_lr_diverges = min(", "q5c_lr_diverges = 1e5 or min(",
+        "q5c", "does not end diverged"),
+    _nb("q5d_claims_the_desired_resistor", "q5d_resistor = lp_circuit_d.R.item()",
+        "q5d_resistor = 200.0", "q5d", "q5d_resistor"),
+    _nb("q5e_plain_mse", "return torch.nn.functional.binary_cross_entropy_with_logits(logits, "
+        "target)", "return torch.mean((pred - target) ** 2)", "q5e q5f q5g q5i",
+        "lands near 332"),
+    _nb("q5f_numpy_high_pass",
+        "    x = 2 * math.pi * freqs * R * C\n    return x / torch.sqrt(1 + x ** 2)",
+        "    x = np.asarray(2 * math.pi * freqs * R * C, dtype=float)\n"
+        "    return torch.as_tensor(x / np.sqrt(1 + x ** 2))", "q5f q5g q5h q5i",
+        "no gradient flows"),
+    _nb("q5g_stages_swapped", "return evaluate_hp_circuit(freqs, R_high, C) * "
+        "evaluate_lp_circuit(freqs, R_low, C)", "return evaluate_hp_circuit(freqs, R_low, C) * "
+        "evaluate_lp_circuit(freqs, R_high, C)", "q5g q5h q5i", "evaluate_bp_circuit at R"),
+    _nb("q5h_corners_swapped", "q5h_cutoffs = (float(f_low_fit), float(f_high_fit))",
+        "q5h_cutoffs = (float(f_high_fit), float(f_low_fit))", "q5h", "f_low must be the lower"),
+    _nb("q5i_forgets_the_band_pass", 'q5i_resistors = {"lp": organ.lp.R.item(), "hp": '
+        'organ.hp.R.item(),', 'q5i_resistors = {"lp": organ.lp.R.item(), "hp": 200.0,',
+        "q5i", "q5i_resistors"),
+    # ---- correct alternatives: must keep full marks
+    _hw0("gd_step_expanded", "return w - eta * (F.T @ (F @ w - y))",
+         "return w - eta * F.T @ F @ w + eta * F.T @ y"),
+    _hw0("max_stable_lr_from_svd", "alpha = np.linalg.norm(F, 2)",
+         "alpha = np.linalg.svd(F, compute_uv=False)[0]"),
+    _hw0("gamma_from_eigh", "np.linalg.cholesky(np.linalg.inv(Sigma)).T",
+         "(lambda e, v: (v / np.sqrt(e)) @ v.T)(*np.linalg.eigh(Sigma))"),
+    _hw0("ols_normal_equations", "return np.linalg.lstsq(X, y, rcond=None)[0]",
+         "return np.linalg.solve(X.T @ X, X.T @ y)"),
+    _hw0("q3_and_q4_other_forms", 'Q3D = "x.T @ (A + A.T)"',
+         'Q3D = "(A@x + A.T@x).T"\nQ3A, Q3E, Q4A_ELBOW = "(c).T", "A.T == A", "-(b/w)"'),
+    _hw0("map_estimate_with_inv", "np.linalg.solve(X.T @ X + np.linalg.inv(Sigma), X.T @ y)",
+         "np.linalg.inv(X.T @ X + np.linalg.inv(Sigma)) @ X.T @ y"),
+]
+
+
+# ---------------------------------------------------------------- diagnosing a wrong answer
+
+
+@cache
+def mutated(name: str) -> types.ModuleType:
+    """The reference hw0.py with one mutant's change, run in the grader (our own code)."""
+    mutant = next(m for m in MUTANTS if m.name == name)
+    module = types.ModuleType(f"hw0_{name}")
+    exec(compile(mutant.apply(), f"hw0_{name}.py", "exec"), module.__dict__)  # noqa: S102
+    return module
+
+
+def _plain(value: Any) -> Any:
+    """A value of our own code as the student's reaches the grader (worker.to_plain)."""
+    from autograder.engine.worker import to_plain
+
+    return to_plain(value)
+
+
+def _difference(given: Any, value: Any) -> float:
+    """The precision policy's relative difference, pairs and shapes included (inf: they
+    differ in kind or shape)."""
+    if isinstance(given, list) or isinstance(value, list):
+        if not (isinstance(given, list) and isinstance(value, list)
+                and len(given) == len(value)):
+            return float("inf")
+        return max(map(_difference, given, value), default=0.0)
+    try:
+        return precision.difference(given, value)
+    except (TypeError, ValueError):
+        return float("inf")
+
+
+def diagnose(function: str, args: tuple, given: Any) -> str | None:
+    """The "Likely cause: ..." line when exactly one known-wrong variant gives `given` on
+    these arguments: within MATCH_RTOL (float32 rounding for a float32 answer), and a
+    hundred times closer to the given value than the reference is (so a variant that
+    coincides with the reference here is never blamed). None otherwise."""
+    expected = _plain(getattr(reference(), function)(*args))
+    allowed = precision.tolerance(precision.MATCH_RTOL, given)
+    causes = []
+    for m in sorted((m for m in MUTANTS if m.cause), key=lambda m: m.function != function):
+        try:
+            value = _plain(getattr(mutated(m.name), function)(*(_copy(a) for a in args)))
+        except Exception:  # noqa: BLE001 - a wrong variant may well fail on this input
+            continue
+        off = _difference(given, value)
+        if off <= allowed and 100 * off < _difference(expected, value) \
+                and m.cause not in causes:
+            causes.append(m.cause)
+    return LIKELY + causes[0] if len(causes) == 1 else None
+
+
+def _copy(arg: Any) -> Any:
+    return arg.copy() if hasattr(arg, "copy") else arg
+
+
+def likely_cause(student: Student, function: str,
+                 args: Callable[[dict], tuple] | None = None) -> Callable[[dict], str | None]:
+    """For `holds`: given the smallest failing input, ask the student's `function` once more
+    and name the misconception its answer matches. `args` builds the call's arguments from
+    the input (default: the input's entries named like the function's parameters)."""
+    if args is None:
+        names = list(inspect.signature(getattr(reference(), function)).parameters)
+
+        def args(example: dict) -> tuple:
+            return tuple(example[n] for n in names)
+
+    def cause(example: dict) -> str | None:
+        call = args(example)
+        try:
+            given = student.call(function, *call)
+        except SubmissionError:
+            return None
+        return diagnose(function, call, given)
+
+    return cause

@@ -1,0 +1,337 @@
+"""Feedback a student can act on (issue 11): single precision passes, known mistakes are
+named, failing inputs paste back into Python, messages read right, results.json is bounded.
+
+The checks run here on `LocalStudent` (tests/local_student.py): the same replies, channel
+and validators as the sandbox, in this process, so every variant costs milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from autograder import results
+from autograder.checks import Mismatch, all_checks, precision, show
+from autograder.checks.misconceptions import LIKELY, MUTANTS, diagnose
+from autograder.engine.student import SubmissionError
+from tests.conftest import PROJECT
+from tests.local_student import LocalStudent
+
+REFERENCE = (PROJECT / "reference" / "hw0.py").read_text()
+CHECKS = {c.number: c for c in all_checks()}
+NUMERIC = {"gd_step": "1.1", "gd_iterates": "1.2", "max_stable_lr": "1.3",
+           "step_growth_bound": "1.4", "error_bound": "1.5", "gamma_from_sigma": "2.1",
+           "augment": "2.2", "ols": "2.3", "map_estimate": "2.4", "elbows": "4.13",
+           "sgd_new_elbows": "4.14"}
+HW0_NUMERIC = [*NUMERIC.values(), "2.5"]
+
+
+def outcome(student: LocalStudent, number: str) -> tuple[bool, str]:
+    """(passed, feedback) of one check."""
+    try:
+        return True, CHECKS[number].run(student)
+    except (Mismatch, SubmissionError) as exc:
+        return False, str(exc)
+
+
+def edit(source: str, old: str, new: str) -> str:
+    assert source.count(old) == 1, old
+    return source.replace(old, new)
+
+
+# ---------------------------------------------------------------- single precision
+
+# Every numeric function returning float32 at once: each result cast on the way out.
+ALL_FLOAT32 = REFERENCE + '''
+def _float32(fn):
+    def cast(*args):
+        out = fn(*args)
+        if isinstance(out, tuple):
+            return tuple(np.asarray(v, dtype=np.float32) for v in out)
+        return np.asarray(out, dtype=np.float32)
+    return cast
+
+
+for _name in ("gd_step", "gd_iterates", "max_stable_lr", "step_growth_bound", "error_bound",
+              "gamma_from_sigma", "augment", "ols", "map_estimate", "elbows",
+              "sgd_new_elbows"):
+    globals()[_name] = _float32(globals()[_name])
+'''
+
+# As students write it: one function at a time, with numpy or torch.
+ONE_AT_A_TIME = {
+    "gd_step": ("return w - eta * (F.T @ (F @ w - y))",
+                "return (w - eta * (F.T @ (F @ w - y))).astype(np.float32)"),
+    "gd_iterates": ("return np.array(rows)", "return np.array(rows, dtype=np.float32)"),
+    "max_stable_lr": ("return 2.0 / alpha**2", "return np.float32(2.0 / alpha**2)"),
+    "step_growth_bound": ("return eta * np.linalg.norm(F, 2) * np.linalg.norm(y)",
+                          "return torch.tensor(eta * np.linalg.norm(F, 2) * np.linalg.norm(y),"
+                          " dtype=torch.float32)"),
+    "error_bound": ("return k * step_growth_bound(F, y, eta) + np.linalg.norm(w_star)",
+                    "return np.float32(k * step_growth_bound(F, y, eta) "
+                    "+ np.linalg.norm(w_star))"),
+    "gamma_from_sigma": ("return np.linalg.cholesky(np.linalg.inv(Sigma)).T",
+                         "return torch.linalg.cholesky(torch.linalg.inv(torch.tensor(Sigma)))"
+                         ".T.float()"),
+    "augment": ("return np.vstack([X, Gamma]), np.concatenate([y, np.zeros(d)])",
+                "return (np.vstack([X, Gamma]).astype(np.float32),"
+                " np.concatenate([y, np.zeros(d)]).astype(np.float32))"),
+    "ols": ("return np.linalg.lstsq(X, y, rcond=None)[0]",
+            "return np.linalg.lstsq(X, y, rcond=None)[0].astype(np.float32)"),
+    "map_estimate": ("return np.linalg.solve(X.T @ X + np.linalg.inv(Sigma), X.T @ y)",
+                     "return np.linalg.solve(X.T @ X + np.linalg.inv(Sigma), X.T @ y)"
+                     ".astype(np.float32)"),
+    "elbows": ("return -b / W1", "return -torch.tensor(b, dtype=torch.float32)"
+               " / torch.tensor(W1, dtype=torch.float32)"),
+    "sgd_new_elbows": ("return -(b - lr * dl_dz) / (W1 - lr * dl_dz * x)",
+                       "return (-(b - lr * dl_dz) / (W1 - lr * dl_dz * x)).astype(np.float32)"),
+}
+
+
+def test_every_numeric_answer_in_float32_at_once_scores_full_marks() -> None:
+    student = LocalStudent(ALL_FLOAT32)
+    failed = {n: text for n in HW0_NUMERIC for ok, text in [outcome(student, n)] if not ok}
+    assert not failed, failed
+
+
+@pytest.mark.parametrize("function", ONE_AT_A_TIME)
+def test_one_float32_function_keeps_every_numeric_check(function: str) -> None:
+    old, new = ONE_AT_A_TIME[function]
+    source = edit(edit(REFERENCE, old, new), "import numpy as np", "import numpy as np\n"
+                  "import torch")
+    student = LocalStudent(source)
+    failed = {n: text for n in HW0_NUMERIC for ok, text in [outcome(student, n)] if not ok}
+    assert not failed, failed
+
+
+CIRCUITS_FLOAT32 = '''
+import math
+import torch
+
+
+def evaluate_lp_circuit(freqs, R, C):
+    x = 2 * math.pi * torch.as_tensor(freqs) * torch.as_tensor(R) * C
+    return 1 / torch.sqrt(1 + x ** 2)
+
+
+def evaluate_hp_circuit(freqs, R, C):
+    x = 2 * math.pi * torch.as_tensor(freqs).float() * torch.as_tensor(R) * C
+    return x / torch.sqrt(1 + x ** 2)
+
+
+def evaluate_bp_circuit(freqs, R_high, R_low, C):
+    return (evaluate_hp_circuit(freqs, R_high, C) * evaluate_lp_circuit(freqs, R_low, C)).float()
+'''
+
+
+@pytest.mark.parametrize("number", ["5.10", "5.11", "5.13", "5.14"])
+def test_the_notebooks_circuits_in_float32_score(number: str) -> None:
+    """evaluate_hp_circuit computes in float32 (its freqs cast), evaluate_bp_circuit casts."""
+    student = LocalStudent(CIRCUITS_FLOAT32, "color_organ_learning.py")
+    passed, text = outcome(student, number)
+    assert passed, text
+
+
+def test_single_precision_loosens_no_further_than_float32_rounding() -> None:
+    expected = np.array([1.0, -2.0])
+    off = expected * (1 + 3 * precision.SINGLE_RTOL)
+    assert not precision.close(off.astype(np.float32), expected, 1e-9)
+    assert precision.close(expected.astype(np.float32), expected, 1e-9)
+    assert not precision.close(expected + 1e-7, expected, 1e-9)  # float64: tight
+
+
+# ---------------------------------------------------------------- misconceptions
+
+NAMED = [m for m in MUTANTS if m.cause]
+
+
+@pytest.mark.parametrize("mutant", NAMED, ids=lambda m: m.name)
+def test_each_known_mistake_is_named_in_its_failing_test(mutant) -> None:  # noqa: ANN001
+    passed, text = outcome(LocalStudent(mutant.apply()), NUMERIC[mutant.function])
+    assert not passed
+    assert LIKELY + mutant.cause in text, text
+    assert text.count(LIKELY) == 1
+
+
+@pytest.mark.parametrize("mutant", NAMED, ids=lambda m: m.name)
+def test_each_known_mistake_fails_also_in_float32(mutant) -> None:  # noqa: ANN001
+    source = mutant.apply() + ALL_FLOAT32[len(REFERENCE):]
+    passed, text = outcome(LocalStudent(source), NUMERIC[mutant.function])
+    assert not passed, text
+
+
+@pytest.mark.parametrize("wrong", [
+    ("return w - eta * (F.T @ (F @ w - y))", "return w - 0.5 * eta * (F.T @ (F @ w - y))",
+     "1.1"),
+    ("return 2.0 / alpha**2", "return 3.0 / alpha**2", "1.3"),
+    ("return -b / W1", "return -b / W1 + 0.01", "4.13"),
+    ("np.linalg.cholesky(np.linalg.inv(Sigma)).T", "np.eye(len(Sigma))", "2.1"),
+])
+def test_a_wrong_answer_no_mistake_explains_gets_no_diagnosis(wrong: tuple) -> None:
+    old, new, number = wrong
+    passed, text = outcome(LocalStudent(edit(REFERENCE, old, new)), number)
+    assert not passed and LIKELY not in text
+
+
+def test_correct_alternatives_get_no_diagnosis() -> None:
+    for m in (m for m in MUTANTS if not m.loses and m.file == "hw0.py"):
+        student = LocalStudent(m.apply())
+        for number in HW0_NUMERIC:
+            passed, text = outcome(student, number)
+            assert passed, (m.name, text)
+
+
+def test_a_mistake_that_coincides_with_the_reference_there_is_not_named() -> None:
+    """error_bound without ||w*|| is right where w* = 0: nothing may be blamed there."""
+    F, y = np.eye(2), np.array([1.0, 2.0])
+    args = (F, y, 0.5, 3, np.zeros(2))
+    assert diagnose("error_bound", args, 4.0) is None
+    right = 3 * 0.5 * np.linalg.norm(y)
+    assert diagnose("error_bound", args, right) is None
+    assert diagnose("error_bound", (F, y, 0.5, 3, np.ones(2)), right).startswith(LIKELY)
+
+
+# ---------------------------------------------------------------- pasteable inputs
+
+
+@pytest.mark.parametrize("array", [
+    np.random.default_rng(0).normal(size=(3, 2)), np.zeros((0, 1)), np.zeros((0,)),
+    np.array(2.5), np.array([1e-300, -1.7976931348623157e308, 0.1]),
+])
+def test_an_array_is_shown_as_python_that_rebuilds_it_exactly(array: np.ndarray) -> None:
+    text = show(array)
+    rebuilt = eval(text.split("  #")[0], {"np": np})  # noqa: S307 - our own output
+    assert rebuilt.shape == array.shape and np.array_equal(rebuilt, array)
+
+
+def test_a_large_array_is_summarised_and_says_so() -> None:
+    text = show(np.ones((30, 30)))
+    assert "too large to print in full" in text and "(30, 30)" in text and len(text) < 300
+
+
+def test_the_smallest_failing_input_pastes_back_even_when_x_is_empty() -> None:
+    """A map_estimate wrong only for n = 0: the input shown rebuilds X of shape (0, d)."""
+    source = edit(REFERENCE, "    return np.linalg.solve(X.T @ X + np.linalg.inv(Sigma), X.T @ y)",
+                  "    if len(X) == 0:\n        return np.ones(X.shape[1])\n"
+                  "    return np.linalg.solve(X.T @ X + np.linalg.inv(Sigma), X.T @ y)")
+    passed, text = outcome(LocalStudent(source), "2.4")
+    assert not passed
+    pasted = text.split("Smallest failing input (X, y, Sigma):\n")[1]
+    names: dict = {"np": np}
+    exec(pasted, names)  # noqa: S102 - our own feedback
+    assert names["X"].shape[0] == 0 and names["y"].shape == (0,)
+    assert "np.zeros((0, " in pasted
+
+
+# ---------------------------------------------------------------- wording
+
+WRONG_SUBMISSIONS = {
+    "types": {"Q3A": 0, "Q3B": "2x.T", "Q3C": "A^T", "Q3D": "x.T A", "Q3E": "c'",
+              "Q4A_ELBOW": 0.5, "Q4A_DL_DW": {"active": "(phi - y)*x", "inactive": 0},
+              "Q4B": {"i": {"slope": 0, "elbow": "unchanged"}}, "Q6_SOURCES": "none",
+              "Q6_COLLABORATORS": "none",
+              "Q6_HOURS": "six"},
+}
+FUNCTIONS_GONE_WRONG = '''
+def gd_step(F, y, w, eta):
+    raise ValueError("shapes do not match.")
+
+def gd_iterates(F, y, eta, k):
+    return "not yet"
+
+def max_stable_lr(F):
+    return None
+
+def step_growth_bound(F, y, eta):
+    return [1.0, 2.0]
+
+def error_bound(F, y, eta, k, w_star):
+    return {"bound": 1.0}
+
+def gamma_from_sigma(Sigma):
+    return np.full(Sigma.shape, np.nan)
+
+def augment(X, y, Gamma):
+    return X
+
+def ols(X, y):
+    return object()
+
+def elbows(W1, b):
+    return [W1, b[:1]]
+'''
+# Python's own wording, or ours gone wrong, that a student should never read.
+INTERNAL = ["Traceback", "NoneType", "worker", "<class", "<object", "object at 0x",
+            "decimal literal", "forgot a comma", "np.float64(", "dtype=", "Flaky",
+            "hypothesis", "__", "unexpected"]
+
+
+def feedback_of_wrong_submissions() -> list[str]:
+    answers = "\n".join(f"{k} = {v!r}" for k, v in WRONG_SUBMISSIONS["types"].items())
+    students = [LocalStudent("import numpy as np\n" + answers + FUNCTIONS_GONE_WRONG),
+                LocalStudent("import numpy as np\n")]
+    return [text for s in students for c in all_checks() if c.file == "hw0.py"
+            for ok, text in [outcome(s, c.number)] if not ok]
+
+
+def test_no_message_has_a_doubled_period_or_python_internals() -> None:
+    texts = feedback_of_wrong_submissions()
+    assert len(texts) >= 30
+    bad = [(phrase, text) for text in texts for phrase in INTERNAL if phrase in text]
+    assert not bad, bad
+    doubled = [text for text in texts if re.search(r"(?<!\.)\.\.(?!\.)|\.\s+\.", text)]
+    assert not doubled, doubled
+
+
+def test_the_usual_slips_are_named_as_a_student_would_say_them() -> None:
+    texts = "\n".join(feedback_of_wrong_submissions())
+    for said in ['Q3A is an int (0); a string such as "0" was expected',
+                 "^ is not transpose here: write A.T", "write 2*x.T",
+                 "' is not transpose here: write c.T", "two terms stand side by side",
+                 "Q4A_DL_DW['inactive'] is an int (0)", "Q6_HOURS is a string ('six')",
+                 "gd_step(...) raised ValueError at hw0.py line 14: shapes do not match.\n",
+                 'Q4B["i"]["slope"] = 0 is not one of']:
+        assert said in texts, said
+
+
+# ---------------------------------------------------------------- results.json bounds
+
+
+def test_results_stay_under_the_size_bound_and_free_of_control_characters() -> None:
+    noisy = ("\U0001F600 \x00\x1b[31mred\x1b[0m \x07" + "x" * 290) * 20
+    tests = [results.test_entry(f"{i}.1", "title", "q1", 0, 1, noisy, "visible")
+             for i in range(60)]
+    data = results.results(tests, noisy * 10, 12.5)
+    assert results.size(data) < 100_000
+    text = json.dumps(data)
+    assert not re.search(r"\\u00(0[0-8]|1[0-9a-f]|7f)|\\u001b", text)
+    assert all("cut" in t["output"] for t in data["tests"])
+
+
+def test_a_flooding_submission_still_writes_results_under_the_bound(tmp_path) -> None:  # noqa: ANN001
+    from autograder.grade import grade
+
+    long = "\\x1b[2J\\x00" + "y" * 400
+    names = [*NUMERIC, "Q1_EIG_RANGE", "Q3A", "Q3B", "Q3C", "Q3D", "Q3E", "Q4A_ELBOW"]
+    body = "".join(f"def {n}(*a):\n    raise RuntimeError('{long}' * 3)\n" for n in NUMERIC)
+    body += "".join(f"{n} = '{long}' * 3\n" for n in names if n not in NUMERIC)
+    (tmp_path / "hw0.py").write_text(f"print('\\x1b[31m' + 'z' * 10**6)\n{body}")
+    data = grade(tmp_path)
+    assert results.size(data) < 100_000
+    assert "\x1b" not in json.dumps(data, ensure_ascii=False)
+    first = next(t for t in data["tests"] if t["number"] == "1.1")
+    assert first["output"].startswith("gd_step(...) raised RuntimeError")
+
+
+@pytest.mark.parametrize("value, single", [
+    (np.float32(0.1), True), (np.ones(2, dtype=np.float32), True),
+    ((np.ones(2), np.ones(2, dtype=np.float32)), True), (np.ones(2), False), (0.1, False),
+    (3, False), ({"a": np.ones(1)}, False),
+])
+def test_the_worker_says_when_an_answer_is_single_precision(value, single: bool) -> None:  # noqa: ANN001
+    from autograder.engine.worker import answer
+
+    assert answer(value).get("single", False) is single
