@@ -138,12 +138,16 @@ def failure_message(output: str) -> str:
     return re.sub(r"(?<![\w.])-?\d+(\.\d+)?(e[-+]?\d+)?(?!\w)", "#", first)[:140]
 
 
+FILE_NOT_RUN = r"did not finish|keeps crashing or hanging|used up its"  # the whole file
+
+
 def outcome(test: dict[str, Any]) -> str:
-    """"passed", "file missing", "not attempted" (the template's placeholder) or "failed"."""
+    """"passed", "no file" (missing, or it never finished running: the same note on every
+    test of the file), "not attempted" (the template's placeholder) or "failed"."""
     if test["status"] == "passed":
         return "passed"
-    if re.search(PROBLEMS[0][1], test["output"], re.IGNORECASE):
-        return "file missing"
+    if re.search(PROBLEMS[0][1] + "|" + FILE_NOT_RUN, test["output"], re.IGNORECASE):
+        return "no file"
     if any(phrase in test["output"] for phrase in NOT_ATTEMPTED):
         return "not attempted"
     return "failed"
@@ -194,12 +198,12 @@ def _tests_table(graded: list[Graded]) -> list[str]:
             row = tests.setdefault(t["number"], Counter(name=t["name"]))
             row["seen"] += 1
             row[outcome(t)] += 1
-    lines = ["## Tests", "", "| test | passed | not attempted | file missing |",
+    lines = ["## Tests", "", "| test | passed | not attempted | file missing or did not run |",
              "| --- | --- | --- | --- |"]
     for number in sorted(tests, key=_number_key):
         row = tests[number]
         lines.append(f"| {row['name']} | {_share(row['passed'], row['seen'])} | "
-                     f"{row['not attempted']} | {row['file missing']} |")
+                     f"{row['not attempted']} | {row['no file']} |")
     return lines + [""]
 
 
@@ -243,7 +247,8 @@ def _misconceptions(graded: list[Graded]) -> list[str]:
 
 def _failures(graded: list[Graded], per_test: int = 3) -> list[str]:
     """Per test, its commonest failure messages; "not implemented yet" / "still None"
-    (the template untouched) and a missing file are counted in the tests table instead."""
+    (the template untouched) and a file missing or not run are counted in the tests table
+    instead."""
     messages: dict[str, Counter] = defaultdict(Counter)
     names: dict[str, str] = {}
     for g in graded:
@@ -252,7 +257,8 @@ def _failures(graded: list[Graded], per_test: int = 3) -> list[str]:
                 messages[t["number"]][failure_message(t["output"])] += 1
                 names[t["number"]] = t["name"]
     lines = ["## Commonest failure messages per test", "",
-             "(Template placeholders and missing files aside: see the tests table.)", ""]
+             "(Template placeholders and files missing or not run aside: see the tests table.)",
+             ""]
     if not messages:
         return lines + ["None.", ""]
     for number in sorted(messages, key=_number_key):
