@@ -257,3 +257,13 @@ def test_the_summary_counts_misconceptions_and_keeps_placeholders_apart() -> Non
     assert "  - 2 x gd_step is wrong at eta = #." in text
     assert "not implemented yet" not in text.split("## Commonest failure messages")[1]
     assert "| q1 | 2 | 0.50 | 25% | 0/2 (0%) |" in text
+
+
+def test_a_zip_bomb_is_refused_before_it_fills_the_disk(tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("export/submission_1/hw0.py", b"\0" * (20 << 20))  # 20 MB in ~20 kB
+    with pytest.raises(export.NotAnExport, match="100x its size"):
+        export.unzip(archive, tmp_path / "out")
+    assert sum(p.stat().st_size for p in (tmp_path / "out").rglob("*") if p.is_file()) \
+        <= 100 * archive.stat().st_size

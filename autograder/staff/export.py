@@ -21,7 +21,8 @@ from pathlib import Path
 
 METADATA = "submission_metadata.yml"
 IGNORED = {"__MACOSX"}
-MAX_UNZIPPED = 4 << 30  # bytes: a class of 1,500 notebooks is far below this
+MAX_UNZIPPED = 16 << 30  # bytes: 1,500 students at 10 MB each (notebooks with plots) fit
+MAX_RATIO = 100  # unzipped bytes per byte of zip: submissions compress 1.3-10x, bombs 1000x
 MAX_MEMBERS = 200_000
 STUDENT_FILES = ("hw0.py", "color_organ_learning.ipynb")
 
@@ -140,9 +141,11 @@ def opened(source: Path) -> Iterator[Path]:
 
 def unzip(archive: Path, dest: Path) -> None:
     """Extract regular files and folders only: no absolute or `..` paths, no symlinks or
-    devices, at most MAX_MEMBERS members and MAX_UNZIPPED bytes (counted as written, not as
-    the zip claims). Raises NotAnExport naming the member at fault."""
+    devices, at most MAX_MEMBERS members and min(MAX_UNZIPPED, MAX_RATIO x the zip's size)
+    bytes (counted as written, not as the zip claims). Raises NotAnExport naming the member
+    at fault."""
     dest = dest.resolve()
+    limit = min(MAX_UNZIPPED, MAX_RATIO * archive.stat().st_size)
     with zipfile.ZipFile(archive) as z:
         members = z.infolist()
         if len(members) > MAX_MEMBERS:
@@ -150,23 +153,22 @@ def unzip(archive: Path, dest: Path) -> None:
         written = 0
         for info in members:
             target = (dest / info.filename).resolve()
-            kind = stat.S_IFMT(info.external_attr >> 16)
             if not target.is_relative_to(dest) or Path(info.filename).is_absolute():
                 raise NotAnExport(f"{archive}: {info.filename!r} points outside the export.")
-            if info.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            if kind not in (0, stat.S_IFREG):
+            if stat.S_IFMT(info.external_attr >> 16) not in (0, stat.S_IFREG, stat.S_IFDIR):
                 raise NotAnExport(f"{archive}: {info.filename!r} is not a regular file "
                                   "(a symlink or device); refusing the export.")
             try:
+                if info.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with z.open(info) as src, open(target, "wb") as out:
                     while chunk := src.read(1 << 20):
                         written += len(chunk)
-                        if written > MAX_UNZIPPED:
-                            raise NotAnExport(f"{archive} unzips to more than "
-                                              f"{MAX_UNZIPPED >> 30} GiB; refusing it.")
+                        if written > limit:
+                            raise NotAnExport(f"{archive} unzips to more than {limit:,} bytes "
+                                              f"({MAX_RATIO}x its size at most); refusing it.")
                         out.write(chunk)
             except (OSError, zipfile.BadZipFile) as exc:
                 raise NotAnExport(f"{archive}: {info.filename!r} could not be unzipped: "
