@@ -279,6 +279,7 @@ def plots(graded: list[Graded], parts: dict[str, float], out: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
+    from matplotlib.ticker import MaxNLocator
 
     totals = [g.results["score"] for g in graded]
     top = sum(parts.values())
@@ -287,6 +288,7 @@ def plots(graded: list[Graded], parts: dict[str, float], out: Path) -> None:
             edgecolor="white")
     ax.set_xlabel(f"total score (of {top:g}; one-point bins)")
     ax.set_ylabel("submissions")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(f"Totals over {len(totals)} submissions")
     fig.tight_layout()
     fig.savefig(out / "totals.png", dpi=120)
