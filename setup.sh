@@ -11,8 +11,10 @@ if [ -n "$TORCH_INDEX_URL" ]; then extra=(--extra-index-url "$TORCH_INDEX_URL");
 
 PYTHON="${PYTHON:-python3}"
 "$PYTHON" -m pip install --no-cache-dir "${extra[@]}" -r requirements.txt
-"$PYTHON" -m pip install --no-cache-dir --no-deps .
+# The package itself is NOT installed: run_autograder runs it from here (cd source; python -m
+# autograder), and `pip install .` would leave world-readable copies of the checks in
+# site-packages and build/, out of reach of the permissions below.
 
-# Student code runs as an unprivileged uid (see autograder/sandbox.py): keep the reference, the
-# checks and the tests out of its reach even where the kernel refuses it a mount namespace.
-chmod 700 reference tests autograder 2>/dev/null || true
+# Student code runs as an unprivileged uid (see autograder/engine/sandbox.py): keep the
+# reference and the checks out of its reach even where the kernel refuses it a mount namespace.
+chmod -R go-rwx reference autograder

@@ -23,10 +23,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-o", "--output", type=Path, required=True)
     p = sub.add_parser("check", help="a student's self-check: the public tests, as a table")
     p.add_argument("dir", type=Path, nargs="?", default=Path("."))
-    p = sub.add_parser("batch", help="grade every submission folder under DIR")
-    p.add_argument("dir", type=Path)
+    p = sub.add_parser("batch", help="grade Gradescope's export (its folder or zip) into OUT")
+    p.add_argument("dir", type=Path, help="the export: submission_<id>/ folders, or its zip")
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("-j", "--jobs", type=int, default=None, help="grader processes (cores)")
+    p.add_argument("--only", nargs="+", metavar="SUBMISSION",
+                   help="regrade just these submission folders and merge them into OUT")
+    p = sub.add_parser("diff", help="staff: every score that changed between two batch outputs")
+    p.add_argument("old", type=Path)
+    p.add_argument("new", type=Path)
+    p = sub.add_parser("docs", help="staff: regenerate docs/staff.md's Q5 tolerance table")
+    p.add_argument("--check", action="store_true", help="only report whether it is stale")
     p = sub.add_parser("verify", help="staff: prove the reference, template and corpus right")
     p.add_argument("--mutants", type=Path, default=None,
                    help="a file of MUTANTS (default: autograder/checks/misconceptions.py)")
@@ -51,19 +58,22 @@ def main(argv: list[str] | None = None) -> int:
         from autograder.staff import verify
 
         return 0 if verify.verify(args.mutants, args.jobs) else 1
+    if args.command == "docs":
+        from autograder.staff import docs
+
+        return docs.main(check=args.check)
+    if args.command == "diff":
+        from autograder.staff import diff
+
+        return diff.main(args.old, args.new)
+    if args.command == "batch":
+        return _batch(args)
     if not args.dir.is_dir():
         print(f"{args.dir} is not a folder: give the folder that holds hw0.py and "
               "color_organ_learning.ipynb.", file=sys.stderr)
         return 2
     from autograder import grade, report, results
 
-    if args.command == "batch":
-        from autograder.staff import batch
-
-        graded = batch.run(args.dir, args.output, args.jobs)
-        print(f"graded {len(graded)} submissions into {args.output}: results.json per "
-              "folder, scores.csv, summary.md, totals.png, pass_rate.png")
-        return 0
     if args.command == "grade":
         try:
             data = grade.grade(args.dir, extra_hidden=[args.output.parent])
@@ -76,6 +86,23 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     data = grade.grade(args.dir, public_only=True, progress=report.progress)
     print(report.table(data))
+    return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from autograder.staff import batch
+
+    if not args.dir.exists():
+        print(f"{args.dir} does not exist: give Gradescope's export, its folder or its zip.",
+              file=sys.stderr)
+        return 2
+    try:
+        graded = batch.run(args.dir, args.output, args.jobs, args.only)
+    except batch.NotAnExport as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"graded {len(graded)} submissions into {args.output}: results.json per "
+          "submission; scores.csv, summary.md, totals.png and parts.png over all of it")
     return 0
 
 

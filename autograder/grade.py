@@ -6,7 +6,9 @@ reference are imported, so no worker ever has them in memory.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -50,25 +52,51 @@ def installed_copies() -> list[Path]:
     return found
 
 
-def lock_down(paths: list[Path]) -> None:
+def in_gradescope() -> bool:
+    """Whether this is Gradescope's container: the grader runs from $AUTOGRADER_ROOT/source
+    (/autograder/source unless run_autograder is pointed elsewhere), where setup.sh put it.
+    There locking our folders for good is right; anywhere else they are restored."""
+    root = Path(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
+    return PROJECT_DIR == (root / "source").resolve()
+
+
+def lock_down(paths: list[Path]) -> dict[Path, int]:
     """As root, make our own folders unreadable to other users: the defence that still holds
     where the kernel refuses the worker a mount namespace. A folder that holds the Python
-    installation (the project's .venv) stays open; its other subfolders are closed."""
+    installation (the project's .venv) stays open; its other subfolders are closed.
+    Returns the previous mode of each folder it changed, for `restore`."""
     if os.geteuid() != 0:
-        return
+        return {}
     python = [Path(p).resolve() for p in (sys.prefix, sys.base_prefix, *sys.path)
               if p and (p.startswith((sys.prefix, sys.base_prefix)) or "-packages" in p)]
     ours = [PROJECT_DIR, *installed_copies()]
+    targets = []
     for p in paths:
         if not p.is_dir() or not any(p.is_relative_to(o) for o in ours):
             continue
         if not any(n.is_relative_to(p) for n in python):
-            os.chmod(p, 0o700)
+            targets.append(p)
             continue
-        for child in p.iterdir():
-            if (child.is_dir() and not child.is_symlink()
-                    and not any(n.is_relative_to(child) for n in python)):
-                os.chmod(child, 0o700)
+        targets += [child for child in p.iterdir()
+                    if child.is_dir() and not child.is_symlink()
+                    and not any(n.is_relative_to(child) for n in python)]
+    changed = {}
+    for p in targets:
+        mode = stat.S_IMODE(p.stat().st_mode)
+        if mode != 0o700:
+            os.chmod(p, 0o700)
+            changed[p] = mode
+    return changed
+
+
+def restore(modes: dict[Path, int]) -> None:
+    """Give the folders `lock_down` changed their modes back, except in Gradescope's
+    container, where they stay locked."""
+    if in_gradescope():
+        return
+    for path, mode in modes.items():
+        with contextlib.suppress(OSError):
+            os.chmod(path, mode)
 
 
 def run_check(check: Any, student: Student) -> tuple[float, str]:
@@ -100,6 +128,7 @@ class Grader:
     def __init__(self) -> None:
         self.zygote = Zygote()
         self.user = SandboxUser()
+        self._modes: dict[Path, int] = {}  # folders lock_down changed, restored on exit
 
     def __enter__(self) -> Grader:
         return self
@@ -107,6 +136,8 @@ class Grader:
     def __exit__(self, *exc: object) -> None:
         self.user.kill_all()
         self.zygote.close()
+        restore(self._modes)
+        self._modes = {}
 
     def grade(self, submission: Path, *, public_only: bool = False,
               extra_hidden: list[Path] = (),
@@ -118,7 +149,7 @@ class Grader:
         start = time.monotonic()
         found = find(submission)
         hidden = protected_paths(submission, list(extra_hidden))
-        lock_down(hidden)
+        self._modes = {**lock_down(hidden), **self._modes}  # the first mode seen is theirs
         checks = [c for c in all_checks() if not public_only or c.visibility == "visible"]
         entries: dict[str, dict[str, Any]] = {}
         with tempfile.TemporaryDirectory(prefix="hw0-grade-") as scratch:

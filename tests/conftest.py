@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.staff.batch import part_scores  # noqa: F401 - shared with the test modules
+from autograder.staff.reports import part_scores  # noqa: F401 - shared with the test modules
 
 PROJECT = Path(__file__).resolve().parents[1]
 HOSTILE = PROJECT / "tests" / "corpus" / "hostile"

@@ -1,4 +1,5 @@
-"""build-zip: the zip Gradescope takes, set up and run in a fake /autograder."""
+"""build-zip: the zip Gradescope takes, set up and run in a fake /autograder; and the
+permissions grading leaves behind, there and on a staff machine."""
 
 from __future__ import annotations
 
@@ -12,9 +13,27 @@ import zipfile
 from pathlib import Path
 
 import jsonschema
+import pytest
 
+from autograder import grade as grading
 from tests.conftest import PROJECT, run_cli
 from tests.test_corpus import SCHEMA
+
+
+def readable_by_others(path: Path, top: Path) -> bool:
+    """Whether a user outside the owner's group could read `path` if `top` were open to
+    them (pytest's own tmp folder is not): every folder from `top` down searchable by
+    others, the file readable by others."""
+    folders = [p for p in path.parents if p.is_relative_to(top)]
+    return (all(p.stat().st_mode & 0o001 for p in folders)
+            and bool(path.stat().st_mode & 0o004))
+
+
+def exposed(top: Path) -> list[Path]:
+    """Copies of the checks or the reference under `top` that other users could read."""
+    copies = [p for p in top.rglob("*.py") if p.parent.name in ("checks", "reference")]
+    assert copies, f"no copy of the checks under {top} at all"
+    return [p for p in copies if readable_by_others(p, top)]
 
 
 def test_the_zip_sets_up_and_grades_in_a_fake_autograder_root(tmp_path: Path) -> None:
@@ -22,7 +41,10 @@ def test_the_zip_sets_up_and_grades_in_a_fake_autograder_root(tmp_path: Path) ->
     assert run_cli("build-zip", "-o", archive).returncode == 0
     names = zipfile.ZipFile(archive).namelist()
     assert {"setup.sh", "run_autograder", "requirements.txt", "reference/hw0.py"} <= set(names)
-    assert not any(n.startswith(("tests/", "student_template/")) for n in names)
+    # What grading reads, nothing else: no solved notebook, tests, template or docs.
+    assert [n for n in names if not n.startswith("autograder/")] == [
+        "setup.sh", "run_autograder", "requirements.txt", "pyproject.toml", "reference/hw0.py"]
+    assert all(n.endswith(".py") for n in names if n.startswith("autograder/"))
 
     root = tmp_path / "autograder"
     zipfile.ZipFile(archive).extractall(root / "source")
@@ -37,10 +59,13 @@ def test_the_zip_sets_up_and_grades_in_a_fake_autograder_root(tmp_path: Path) ->
     setup = subprocess.run(["bash", "setup.sh"], cwd=root / "source", env=env,
                            capture_output=True, text=True, timeout=600)
     assert setup.returncode == 0, setup.stdout[-2000:] + setup.stderr[-2000:]
-    assert "Successfully installed hw0-autograder" in setup.stdout
+    # The package is run from source/, never installed: no copy in site-packages or build/.
+    assert not list(site.glob("*autograder*")) and not (root / "source" / "build").exists()
     if os.geteuid() == 0:
         assert (root / "source" / "reference").stat().st_mode & 0o777 == 0o700
+        assert exposed(tmp_path) == []
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    os.chmod(root / "source" / "reference", 0o755)  # grading must lock it for good here
 
     def grade(hw0: str) -> dict:
         shutil.rmtree(root / "submission", ignore_errors=True)
@@ -60,3 +85,41 @@ def test_the_zip_sets_up_and_grades_in_a_fake_autograder_root(tmp_path: Path) ->
     wrong = grade(reference.replace("return -b / W1", "return b / W1"))
     failed = {t["tags"][0] for t in wrong["tests"] if t["status"] == "failed"}
     assert "q4c" in failed and "q1" not in failed
+    if os.geteuid() == 0:  # Gradescope's container: locked for good, not restored
+        assert (root / "source" / "reference").stat().st_mode & 0o777 == 0o700
+        assert exposed(tmp_path) == []
+
+
+def _modes(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mode & 0o7777 for p in [folder, *folder.iterdir()]
+            if p.is_dir()}
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="folders are locked down only as root")
+def test_grade_on_a_staff_machine_leaves_folders_as_it_found_them(tmp_path: Path) -> None:
+    # The student's folder inside the project, as when a TA grades the template in place.
+    before = {"project": _modes(PROJECT), "template": _modes(PROJECT / "student_template")}
+    done = run_cli("grade", PROJECT / "student_template", "-o", tmp_path / "results.json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    after = {"project": _modes(PROJECT), "template": _modes(PROJECT / "student_template")}
+    assert after == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="folders are locked down only as root")
+def test_lock_down_is_undone_except_in_gradescopes_container(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "autograder" / "source"
+    (source / "reference").mkdir(parents=True)
+    os.chmod(source / "reference", 0o755)
+    monkeypatch.setattr(grading, "PROJECT_DIR", source)
+    monkeypatch.setenv("AUTOGRADER_ROOT", str(tmp_path / "elsewhere"))
+    changed = grading.lock_down([source / "reference"])
+    assert changed == {source / "reference": 0o755}
+    assert (source / "reference").stat().st_mode & 0o777 == 0o700
+    assert grading.lock_down([source / "reference"]) == {}  # already locked: not its to undo
+    grading.restore(changed)
+    assert (source / "reference").stat().st_mode & 0o777 == 0o755
+    monkeypatch.setenv("AUTOGRADER_ROOT", str(tmp_path / "autograder"))  # run_autograder's
+    assert grading.in_gradescope()
+    grading.restore(grading.lock_down([source / "reference"]))
+    assert (source / "reference").stat().st_mode & 0o777 == 0o700

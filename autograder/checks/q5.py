@@ -3,8 +3,8 @@
 The notebook runs once in the worker (like Jupyter's Run All); its answer variables are read
 as plain data and its functions are called through the channel with torch tensors. Where a
 student supplies a piece of a computation (the loss of (e), the learning rates of (c)), the
-grader runs the training itself, so the result it checks is one it computed. Tolerances and
-their evidence: docs/staff.md.
+grader runs the training itself, so the result it checks is one it computed. Tolerances: the
+constants below; their evidence: docs/q5-evidence.md.
 """
 
 from __future__ import annotations
@@ -20,8 +20,13 @@ from autograder.checks import color_organ as co
 from autograder.engine.student import BadAnswer, Student, as_array, as_float, as_pair
 
 FILE = NOTEBOOK
-# Tolerances, from the evidence in docs/q5-evidence.md (summary: docs/staff.md).
+# Every Q5 tolerance, defined here only, from the evidence in docs/q5-evidence.md. The table
+# of docs/staff.md is generated from them (`python -m autograder docs`), and
+# tests/test_q5_tolerances.py fails when one rejects an approach the evidence calls correct.
 TOLERANCE = 0.05  # relative: a resistor read off a slider (a)
+CUTOFF_TOLERANCE = 0.01  # relative: the cutoff 1/(2 pi R C) of the student's own resistor (b)
+MAGNITUDE_TOLERANCE = 0.01  # relative: the resistor learned from the magnitudes (c)
+PLAIN_MSE_TOLERANCE = 0.02  # relative: the minimiser of plain MSE on binary data (d)
 BINARY_TOLERANCE = 0.12  # relative: learned from binary LED data (e, f, i)
 BANDPASS_TOLERANCE = 0.20  # relative: the band pass of (g) with any sound loss of (e)
 CUTOFF_FACTOR = 1.45  # the Bode corners of (h): within this factor of the RC corners
@@ -100,7 +105,7 @@ def check_q5b_resistor(student: Student) -> str:
 def check_q5b_cutoff(student: Student) -> str:
     """q5b_cutoff: the cutoff frequency 1/(2 pi R C) of that resistor"""
     r, f = resistor(student, "q5b_resistor"), as_float(student.value("q5b_cutoff"), "q5b_cutoff")
-    return near("q5b_cutoff", f, co.cutoff(r), 0.01)
+    return near("q5b_cutoff", f, co.cutoff(r), CUTOFF_TOLERANCE)
 
 
 # ---------------------------------------------------------------- (c)
@@ -139,7 +144,7 @@ def runs(lr: float) -> dict[float, str]:
 @visibility("visible")
 def check_q5c_resistor(student: Student) -> str:
     """q5c_resistor: learned from the transfer function's magnitudes"""
-    return near("q5c_resistor", resistor(student, "q5c_resistor"), co.R_LP, 0.01)
+    return near("q5c_resistor", resistor(student, "q5c_resistor"), co.R_LP, MAGNITUDE_TOLERANCE)
 
 
 @weight(1)
@@ -182,7 +187,7 @@ def check_learning_rate(student: Student, name: str, wanted: str) -> str:
 def check_q5d(student: Student) -> str:
     """q5d_resistor: what plain MSE on the binary LED data learns (the tug of war)"""
     return near("q5d_resistor", resistor(student, "q5d_resistor"), co.plain_mse_minimiser(),
-                0.02)
+                PLAIN_MSE_TOLERANCE)
 
 
 LossOnPred = Callable[[torch.Tensor], tuple[float, torch.Tensor]]
@@ -222,7 +227,7 @@ def students_loss(student: Student) -> LossOnPred:
 
 def lands_near_200(loss_on_pred: LossOnPred) -> dict[float, float]:
     """Train from each of INITS; raise Mismatch unless every run lights the LEDs as desired
-    (or lands within TOLERANCE of 200 ohm). Returns R0 -> final R."""
+    (or lands within BINARY_TOLERANCE of 200 ohm). Returns R0 -> final R."""
     learned = {r0: train_with_loss(loss_on_pred, r0) for r0 in INITS}
     desired = co.leds(co.lowpass(co.FREQS, co.R_LP))
     try:

@@ -1,36 +1,34 @@
-"""Grading a whole class: every submission folder under a directory, in parallel.
+"""Grading a whole class: Gradescope's export (folder or zip), in parallel, into one folder.
 
 Each pool process starts its own `Grader` (zygote first, then the checks), so a batch
 costs one torch import per core, not per submission. A submission that crashes or hangs
 costs its own deadlines only; one whose grading fails outright is listed and the batch goes
-on. Gradescope's "Export Submissions" layout (one `submission_<id>/` folder each, next to
-`submission_metadata.yml`) is such a directory.
+on. The export's layout and metadata: export.py; what staff read afterwards: reports.py.
 """
 
 from __future__ import annotations
 
-import csv
+import json
 import multiprocessing
 import multiprocessing.util
 import os
-import statistics
 import sys
 import traceback
 from collections import Counter
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from autograder import results
+from autograder import grade, results
 from autograder.grade import INTERNAL_ERROR, Grader
+from autograder.staff import export, reports
+from autograder.staff.export import NotAnExport
 
 _grader: Grader | None = None
-
-
-def submissions(root: Path) -> list[Path]:
-    """The submission folders directly under `root`, sorted by name."""
-    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 def _start() -> None:
@@ -50,131 +48,99 @@ def _grade_one(folder: Path, root: Path, out: Path) -> dict[str, Any]:
     return data
 
 
-def run(root: Path, out: Path, jobs: int | None = None) -> dict[str, dict[str, Any]]:
-    """Grade every submission folder under `root` into out/<folder>/results.json, then write
-    scores.csv, summary.md and the plots. Returns folder name -> results."""
-    folders = submissions(root)
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(folders) or 1))
-    graded: dict[str, dict[str, Any]] = {}
-    pending, attempts = list(folders), Counter()
-    while pending:
-        # fork: the pool processes start from this one, which has not loaded the checks
-        with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"),
-                                 initializer=_start) as pool:
-            futures = {pool.submit(_grade_one, f, root, out): f for f in pending}
-            try:
-                for future in as_completed(futures):
-                    folder = futures[future]
-                    graded[folder.name] = future.result()
-                    pending.remove(folder)
-                    _progress(len(graded), len(folders), folder.name, graded[folder.name])
-            except BrokenProcessPool:
-                # A grader process died: never a student's doing (their code runs in
-                # workers), so retry the unfinished once, then list them as not graded.
-                attempts.update(pending)
-                for folder in [f for f in pending if attempts[f] >= 2]:
-                    graded[folder.name] = results.results([], INTERNAL_ERROR, 0.0)
-                    results.write(out / folder.name / "results.json", graded[folder.name])
-                    pending.remove(folder)
-    if sys.stderr.isatty():
-        sys.stderr.write("\n")
-    write_reports(graded, out)
+def run(source: Path, out: Path, jobs: int | None = None,
+        only: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Grade the export at `source` (its folder or zip) into out/<submission>/results.json,
+    with who submitted it in out/<submission>/submitters.json; `only` grades just those
+    submission folders. Then rebuild scores.csv, summary.md and the plots from everything
+    in `out`. Returns submission folder -> results of those graded now. Raises NotAnExport
+    when `source` holds no submission folders or `only` names one it lacks."""
+    with export.opened(source) as root:
+        chosen = _select(export.submissions(root), only)
+        out.mkdir(parents=True, exist_ok=True)
+        for s in chosen:
+            who = {"submitters": [asdict(p) for p in s.submitters],
+                   "created_at": s.created_at, "note": s.note}
+            (out / s.folder.name).mkdir(exist_ok=True)
+            (out / s.folder.name / reports.SUBMITTERS).write_text(json.dumps(who, indent=1))
+        # Lock our folders once for the whole pool; the graders then find them locked.
+        modes = grade.lock_down(grade.protected_paths(root, [out]))
+        try:
+            graded = _grade_all([s.folder for s in chosen], root, out, jobs)
+        finally:
+            grade.restore(modes)
+    reports.write(out)
     return graded
 
 
-def _progress(done: int, total: int, name: str, data: dict[str, Any]) -> None:
-    width = 30
-    bar = "#" * (width * done // total) + "-" * (width - width * done // total)
-    top = sum(t["max_score"] for t in data["tests"])
-    line = f"[{bar}] {done}/{total}  {name}: {data['score']:g}/{top:g}"
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\033[K" + line)
-    else:
-        sys.stderr.write(line + "\n")
-    sys.stderr.flush()
+def _select(found: list[export.Submission], only: list[str] | None) -> list[export.Submission]:
+    if not only:
+        return found
+    by_name = {s.folder.name: s for s in found}
+    wanted = [name if name in by_name else f"submission_{name}" for name in only]
+    unknown = [name for name, w in zip(only, wanted, strict=True) if w not in by_name]
+    if unknown:
+        raise NotAnExport(f"not in the export: {', '.join(unknown)} (give submission folder "
+                          "names, e.g. submission_123).")
+    return [by_name[w] for w in dict.fromkeys(wanted)]
 
 
-# ---------------------------------------------------------------- reports
+def _grade_all(folders: list[Path], root: Path, out: Path,
+               jobs: int | None) -> dict[str, dict[str, Any]]:
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(folders)))
+    graded: dict[str, dict[str, Any]] = {}
+    pending, attempts = list(folders), Counter()
+    with progress(len(folders)) as advance:
+        while pending:
+            # fork: the pool processes start from this one, which has not loaded the checks
+            with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"),
+                                     initializer=_start) as pool:
+                futures = {pool.submit(_grade_one, f, root, out): f for f in pending}
+                try:
+                    for future in as_completed(futures):
+                        folder = futures[future]
+                        graded[folder.name] = future.result()
+                        pending.remove(folder)
+                        advance(folder.name, graded[folder.name])
+                except BrokenProcessPool:
+                    # A grader process died: never a student's doing (their code runs in
+                    # workers), so retry the unfinished once, then list them as not graded.
+                    attempts.update(pending)
+                    for folder in [f for f in pending if attempts[f] >= 2]:
+                        graded[folder.name] = results.results([], INTERNAL_ERROR, 0.0)
+                        results.write(out / folder.name / "results.json", graded[folder.name])
+                        pending.remove(folder)
+                        advance(folder.name, graded[folder.name])
+    return graded
 
 
-def part_scores(data: dict[str, Any]) -> dict[str, float]:
-    scores: dict[str, float] = {}
-    for t in data["tests"]:
-        scores[t["tags"][0]] = scores.get(t["tags"][0], 0.0) + t["score"]
-    return scores
+@contextmanager
+def progress(total: int) -> Iterator[Callable[[str, dict[str, Any]], None]]:
+    """A rich progress bar on a terminal; one plain line per submission when piped."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        done = 0
+
+        def line(name: str, data: dict[str, Any]) -> None:
+            nonlocal done
+            done += 1
+            print(f"{done}/{total} {name}: {_score(data)}", file=sys.stderr, flush=True)
+
+        yield line
+        return
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task("grading", total=total)
+
+        def advance(name: str, data: dict[str, Any]) -> None:
+            bar.console.print(f"{name}: {_score(data)}", highlight=False)
+            bar.advance(task)
+
+        yield advance
 
 
-def write_reports(graded: dict[str, dict[str, Any]], out: Path) -> None:
-    """scores.csv (one row per submission), summary.md and two PNG plots."""
-    out.mkdir(parents=True, exist_ok=True)
-    parts = sorted({t["tags"][0] for d in graded.values() for t in d["tests"]},
-                   key=lambda p: (p[1], p))
-    with open(out / "scores.csv", "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["submission", "total", *parts])
-        for name, data in sorted(graded.items()):
-            scores = part_scores(data)
-            writer.writerow([name, data["score"], *(scores.get(p, 0.0) for p in parts)])
-    (out / "summary.md").write_text(summary(graded, parts))
-    plots(graded, parts, out)
-
-
-def summary(graded: dict[str, dict[str, Any]], parts: list[str]) -> str:
-    totals = [d["score"] for d in graded.values()]
-    lines = [f"# Batch summary: {len(graded)} submissions", ""]
-    if totals:
-        lines += [f"Total: mean {statistics.mean(totals):.2f}, median "
-                  f"{statistics.median(totals):.2f}, min {min(totals):g}, max {max(totals):g}",
-                  ""]
-    lines += ["| part | mean | median | full marks |", "| --- | --- | --- | --- |"]
-    for part in parts:
-        scores = [part_scores(d).get(part, 0.0) for d in graded.values()]
-        top = max((sum(t["max_score"] for t in d["tests"] if t["tags"][0] == part)
-                   for d in graded.values()), default=0)
-        full = sum(s >= top for s in scores)
-        lines.append(f"| {part} | {statistics.mean(scores):.2f} | "
-                     f"{statistics.median(scores):.2f} | {full}/{len(scores)} |")
-    failures = Counter(f"{t['number']}: {t['output'].splitlines()[0][:120] if t['output'] else ''}"
-                       for d in graded.values() for t in d["tests"] if t["status"] == "failed")
-    lines += ["", "## Commonest failure messages", ""]
-    lines += [f"- {count} x {message}" for message, count in failures.most_common(15)]
-    broken = [n for n, d in graded.items() if not d["tests"]]
-    if broken:
-        lines += ["", "## Not graded (the grader failed; see its log)", ""]
-        lines += [f"- {n}" for n in broken]
-    return "\n".join(lines) + "\n"
-
-
-def plots(graded: dict[str, dict[str, Any]], parts: list[str], out: Path) -> None:
-    """totals.png (histogram of totals) and pass_rate.png (full marks per part)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    totals = [d["score"] for d in graded.values()]
-    fig, ax = plt.subplots(figsize=(7, 4))
-    ax.hist(totals, bins=min(30, max(5, len(totals) // 2)), color="#3b6ea5", edgecolor="white")
-    ax.set_xlabel("total score")
-    ax.set_ylabel("submissions")
-    ax.set_title(f"Totals over {len(totals)} submissions")
-    fig.tight_layout()
-    fig.savefig(out / "totals.png", dpi=120)
-    plt.close(fig)
-
-    rates = []
-    for part in parts:
-        full = 0
-        for d in graded.values():
-            tests = [t for t in d["tests"] if t["tags"][0] == part]
-            full += bool(tests) and all(t["status"] == "passed" for t in tests)
-        rates.append(100 * full / max(len(graded), 1))
-    fig, ax = plt.subplots(figsize=(max(7, 0.45 * len(parts)), 4))
-    ax.bar(parts, rates, color="#5a9e6f")
-    ax.set_ylim(0, 100)
-    ax.set_ylabel("% with full marks")
-    ax.set_title("Pass rate per part")
-    ax.tick_params(axis="x", rotation=60)
-    fig.tight_layout()
-    fig.savefig(out / "pass_rate.png", dpi=120)
-    plt.close(fig)
+def _score(data: dict[str, Any]) -> str:
+    return f"{data['score']:g}/{sum(t['max_score'] for t in data['tests']):g}"

@@ -1,8 +1,11 @@
 """`python -m autograder build-zip -o autograder.zip`: what Gradescope's autograder upload takes.
 
-setup.sh and run_autograder at the root (Gradescope's rule), then what they need: the
-pinned requirements, the package and the reference. Tests, the template and the docs stay
-out: nothing in the zip is for students' eyes, and less to copy means a faster image build.
+setup.sh and run_autograder at the root (Gradescope's rule), then what grading reads and
+nothing else: the pinned requirements (setup.sh), pyproject.toml (its presence tells the
+grader that the whole source folder is to be hidden from workers), the package's modules and
+the reference hw0.py (Q1, Q2 and Q4 compare with it). The solved notebook is not read at
+grade time (Q5's model is autograder/checks/color_organ.py), so it stays out, as do the
+tests, the template and the docs: less of the answers on the image, a faster build.
 """
 
 from __future__ import annotations
@@ -12,14 +15,13 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
 TOP_FILES = ("setup.sh", "run_autograder", "requirements.txt", "pyproject.toml")
-REFERENCE_FILES = ("reference/hw0.py", "reference/color_organ_learning.ipynb")
+READ_AT_GRADE_TIME = ("reference/hw0.py",)
 
 
 def members() -> list[str]:
     """Paths (relative to the project) that go into the zip, in a stable order."""
     package = sorted(str(p.relative_to(PROJECT)) for p in (PROJECT / "autograder").rglob("*.py"))
-    return [*TOP_FILES, *package,
-            *(f for f in REFERENCE_FILES if (PROJECT / f).exists())]
+    return [*TOP_FILES, *package, *READ_AT_GRADE_TIME]
 
 
 def build(out: Path) -> list[str]:

@@ -3,7 +3,8 @@
 (a) the reference satisfies its own properties (the pytest files named below);
 (b) the reference scores full marks; (c) the template scores 0;
 (d) every known-wrong mutant (autograder/checks/misconceptions.py) loses exactly the parts it
-    declares, with the feedback it declares, and every correct alternative keeps full marks;
+    declares, with the feedback it declares, and every correct alternative keeps full marks
+    (a mutant that no longer applies to the reference is a failed row, named);
 (e) two gradings of the same submission give the same results.json (execution_time aside).
 Exit status 0 only when every line says ok.
 """
@@ -50,26 +51,70 @@ def lost_parts(data: dict[str, Any]) -> set[str]:
     return {part for part, ok in full.items() if not ok}
 
 
-def verify(mutants_file: Path | None, jobs: int | None = None) -> bool:
-    rows: list[tuple[str, str, str, bool]] = []
-    properties = [p for p in REFERENCE_PROPERTIES if (PROJECT / p).exists()]
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           *properties], cwd=PROJECT, capture_output=True, text=True)
-    counts = re.findall(r"\d+ (?:passed|failed|error)[^\n]*", done.stdout)
-    last = counts[-1] if counts else "pytest printed no summary"
-    rows.append(("(a) reference properties", "all pass", last, done.returncode == 0))
+Row = tuple[str, str, str, bool]  # check, expected, got, ok
 
-    if mutants_file is None:
-        from autograder.checks.misconceptions import MUTANTS as mutants
+
+def reference_properties(paths: list[str], cwd: Path = PROJECT) -> Row:
+    """(a): pytest on the reference's property tests. Our own -q only: the project's addopts
+    (also -q) would make it -qq, which prints no summary line."""
+    done = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=", "-q",
+                           "-p", "no:cacheprovider", *paths], cwd=cwd, capture_output=True,
+                          text=True)
+    counts = re.findall(r"\d+ (?:passed|failed|errors?)[^\n]*", done.stdout)
+    if counts:
+        got = counts[-1]
     else:
-        mutants = load_mutants(mutants_file)
+        tail = (done.stdout + done.stderr).strip().splitlines() or ["no output"]
+        got = f"pytest exited {done.returncode} without a summary: {tail[-1][:100]}"
+    return ("(a) reference properties", "all pass", got, done.returncode == 0)
+
+
+def prepare_mutants(mutants: list[Any], root: Path) -> tuple[list[Any], list[Row]]:
+    """Write each mutant's submission under root/mutant-<name>. Returns the mutants written
+    and a failed row for each one that cannot be made (its `old` text is not exactly once
+    in the reference, say), so that verify reports it instead of stopping."""
+    made, rows = [], []
+    for m in mutants:
+        try:
+            text = m.apply()
+        except (ValueError, LookupError, OSError) as exc:
+            reason = " ".join(str(exc).split())[:160]
+            rows.append((f"(d) {m.name}", " ".join(sorted(m.loses)) or "(none)",
+                         f"mutant not applied: {reason}", False))
+            continue
+        _copy(PROJECT / "reference", root / f"mutant-{m.name}", {m.file: text})
+        made.append(m)
+    return made, rows
+
+
+def mutant_row(m: Any, data: dict[str, Any]) -> Row:
+    """(d): the parts the mutant lost against those it declares, and, for a wrong one,
+    whether its failed tests' feedback holds the phrase it declares (named when not)."""
+    lost = lost_parts(data)
+    feedback = "\n".join(t["output"] for t in data["tests"] if t["status"] == "failed")
+    said = m.says in feedback if m.loses else True
+    got = (" ".join(sorted(lost)) or "(none)") + ("" if said else
+                                                   f'; feedback lacks "{m.says}"')
+    return (f"(d) {m.name}", " ".join(sorted(m.loses)) or "(none)", got,
+            lost == set(m.loses) and said)
+
+
+def verify(mutants_file: Path | None = None, jobs: int | None = None) -> bool:
+    """Print one row per claim; True when every row is ok. `mutants_file`: a file defining
+    MUTANTS (default: the misconception library)."""
+    if mutants_file is None:
+        from autograder.checks.misconceptions import MUTANTS as mutants_list
+    else:
+        mutants_list = load_mutants(mutants_file)
+    properties = [p for p in REFERENCE_PROPERTIES if (PROJECT / p).exists()]
+    rows = [reference_properties(properties)]
+
     with tempfile.TemporaryDirectory(prefix="hw0-verify-") as tmp:
         root, out = Path(tmp) / "submissions", Path(tmp) / "results"
         _copy(PROJECT / "reference", root / "reference")
         _copy(PROJECT / "reference", root / "reference-again")
         _copy(PROJECT / "student_template", root / "template")
-        for m in mutants:
-            _copy(PROJECT / "reference", root / f"mutant-{m.name}", {m.file: m.apply()})
+        mutants, broken = prepare_mutants(mutants_list, root)
         graded = batch.run(root, out, jobs)
 
     ref = graded["reference"]
@@ -78,14 +123,7 @@ def verify(mutants_file: Path | None, jobs: int | None = None) -> bool:
                  ref["score"] == top > 0))
     rows.append(("(c) template", f"0/{top:g}", f"{graded['template']['score']:g}/{top:g}",
                  graded["template"]["score"] == 0))
-    for m in mutants:
-        data = graded[f"mutant-{m.name}"]
-        lost = lost_parts(data)
-        feedback = "\n".join(t["output"] for t in data["tests"] if t["status"] == "failed")
-        said = m.says in feedback if m.loses else True
-        rows.append((f"(d) {m.name}", " ".join(sorted(m.loses)) or "(none)",
-                     (" ".join(sorted(lost)) or "(none)") + ("" if said else " [message?]"),
-                     lost == set(m.loses) and said))
+    rows += broken + [mutant_row(m, graded[f"mutant-{m.name}"]) for m in mutants]
     same = _without_time(ref) == _without_time(graded["reference-again"])
     rows.append(("(e) same results twice", "identical", "identical" if same else "differ", same))
     print(table(rows))
@@ -98,7 +136,7 @@ def _without_time(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "execution_time"}
 
 
-def table(rows: list[tuple[str, str, str, bool]]) -> str:
+def table(rows: list[Row]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     head = ("check", "expected (parts lost)", "got")
     widths = [max(w, len(h)) for w, h in zip(widths, head, strict=True)]

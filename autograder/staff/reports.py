@@ -1,0 +1,313 @@
+"""What staff read after a batch: scores.csv (one row per student), summary.md, two plots.
+
+Everything is rebuilt from the files in the output folder (`<submission>/results.json` and
+the `<submission>/submitters.json` batch writes beside it), so a regrade of a few
+submissions (`batch --only`) merges into the class's reports, and `diff` reads the same.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SUBMITTERS = "submitters.json"
+NOT_ATTEMPTED = ("not implemented yet", "still None")
+LIKELY_CAUSE = re.compile(r"^\s*Likely cause: ([^:\n]+)", re.MULTILINE)
+
+
+@dataclass
+class Graded:
+    """One graded submission: its folder name, results.json and who submitted it."""
+
+    name: str
+    results: dict[str, Any]
+    submitters: list[dict[str, str]] = field(default_factory=list)
+    created_at: str = ""
+    note: str = ""
+
+    @property
+    def students(self) -> int:
+        return max(1, len(self.submitters))
+
+
+def load(out: Path) -> list[Graded]:
+    """Every graded submission under `out`, sorted by folder name."""
+    graded = []
+    for path in sorted(out.glob("*/results.json")):
+        identity = path.with_name(SUBMITTERS)
+        who = json.loads(identity.read_text()) if identity.is_file() else {}
+        graded.append(Graded(path.parent.name, json.loads(path.read_text()),
+                             who.get("submitters", []), who.get("created_at", ""),
+                             who.get("note", f"no {SUBMITTERS}: identified by folder name")))
+    return graded
+
+
+def part_scores(data: dict[str, Any]) -> dict[str, float]:
+    """Part id -> points scored (partial credit summed over the part's tests)."""
+    scores: dict[str, float] = {}
+    for t in data["tests"]:
+        scores[t["tags"][0]] = scores.get(t["tags"][0], 0.0) + t["score"]
+    return scores
+
+
+def part_maxima(graded: list[Graded]) -> dict[str, float]:
+    """Part id -> its points, in handout order (q1, q2, q3a ...)."""
+    top: dict[str, float] = {}
+    for g in graded:
+        here: dict[str, float] = defaultdict(float)
+        for t in g.results["tests"]:
+            here[t["tags"][0]] += t["max_score"]
+        for part, points in here.items():
+            top[part] = max(top.get(part, 0.0), points)
+    return dict(sorted(top.items(), key=lambda kv: (int(re.sub(r"\D", "", kv[0]) or 0), kv[0])))
+
+
+def rows(graded: list[Graded], parts: list[str]) -> list[dict[str, Any]]:
+    """One row per submitter (a group's members share their submission's scores); a
+    submission without metadata gets one row under its folder name."""
+    out = []
+    for g in graded:
+        scores = part_scores(g.results)
+        for person in g.submitters or [{}]:
+            out.append({"name": person.get("name", ""), "sid": person.get("sid", ""),
+                        "email": person.get("email", ""), "submission": g.name,
+                        "created_at": g.created_at, "total": g.results["score"],
+                        **{p: scores.get(p, 0.0) for p in parts}, "note": g.note})
+    return out
+
+
+def write(out: Path) -> list[Graded]:
+    """scores.csv, summary.md, totals.png and parts.png from everything graded in `out`."""
+    graded = load(out)
+    parts = part_maxima(graded)
+    table = rows(graded, list(parts))
+    with open(out / "scores.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, ["name", "sid", "email", "submission", "created_at", "total",
+                                    *parts, "note"])
+        writer.writeheader()
+        writer.writerows(table)
+    (out / "summary.md").write_text(summary(graded, parts))
+    plots(graded, parts, out)
+    return graded
+
+
+# ---------------------------------------------------------------- what went wrong
+
+
+PROBLEMS = (  # (label, pattern): matched against results.json's top output and test outputs
+    ("missing", r"(?P<file>[\w.() -]+\.(py|ipynb)) was not found in (your|the) submission"),
+    ("renamed file", r"please name it exactly|several files could be"),
+    ("notebook cell error", r"^(?=.*(\bcell\b|In \[\d+\]))(?=.*(rais|error|exception)).*$"),
+    ("hw0.py raised while running", r"^(?=.*hw0\.py)(?=.*raised).*while running"),
+    ("timeout or crash", r"no answer within|used up its|did not finish|timed out|time limit"
+                         r"|keeps crashing or hanging|worker process ended"),
+    ("grader error", r"error of its own|autograder failed"),
+)
+
+
+def problems(data: dict[str, Any]) -> list[str]:
+    """The kinds of trouble a results.json shows (PROBLEMS' labels, in that order; "missing"
+    names the file), read from robust phrases of its notes, not their exact wording.
+    Student output (what the files printed) is not read."""
+    top = data.get("output", "").split("Printed by ")[0]
+    texts = [top, *(t.get("output", "") for t in data.get("tests", []))]
+    found = []
+    for label, pattern in PROBLEMS:
+        for match in (re.search(pattern, text, re.IGNORECASE | re.MULTILINE) for text in texts):
+            named = match and match.groupdict().get("file")
+            kind = f"{label} {named.strip()}" if named else label
+            if match and kind not in found:
+                found.append(kind)
+    if not data.get("tests") and "grader error" not in found:
+        found.append("grader error")
+    return found
+
+
+def failure_message(output: str) -> str:
+    """A failed test's message as staff compare it: its first line that is not a note,
+    numbers replaced by '#' so that the same mistake with other values counts once."""
+    lines = [line for line in output.splitlines()
+             if line.strip() and not line.startswith(("Note:", "Likely cause: "))]
+    first = lines[0] if lines else "(no message)"
+    return re.sub(r"(?<![\w.])-?\d+(\.\d+)?(e[-+]?\d+)?(?!\w)", "#", first)[:140]
+
+
+FILE_NOT_RUN = r"did not finish|keeps crashing or hanging|used up its"  # the whole file
+
+
+def outcome(test: dict[str, Any]) -> str:
+    """"passed", "no file" (missing, or it never finished running: the same note on every
+    test of the file), "not attempted" (the template's placeholder) or "failed"."""
+    if test["status"] == "passed":
+        return "passed"
+    if re.search(PROBLEMS[0][1] + "|" + FILE_NOT_RUN, test["output"], re.IGNORECASE):
+        return "no file"
+    if any(phrase in test["output"] for phrase in NOT_ATTEMPTED):
+        return "not attempted"
+    return "failed"
+
+
+# ---------------------------------------------------------------- summary.md
+
+
+def summary(graded: list[Graded], parts: dict[str, float]) -> str:
+    n = len(graded)
+    students = sum(g.students for g in graded)
+    totals = [g.results["score"] for g in graded]
+    top = sum(parts.values())
+    lines = [f"# Batch summary: {n} submissions, {students} students", ""]
+    if totals:
+        lines += [f"Total (of {top:g}): mean {statistics.mean(totals):.2f}, median "
+                  f"{statistics.median(totals):g}, min {min(totals):g}, max {max(totals):g}.",
+                  ""]
+    unnamed = [g.name for g in graded if not g.submitters]
+    if unnamed:
+        lines += [f"{len(unnamed)} submission(s) without submitters in the metadata are listed "
+                  "under their folder name (see scores.csv's note column).", ""]
+    lines += _parts_table(graded, parts) + _tests_table(graded)
+    lines += _problems_section(graded) + _misconceptions(graded) + _failures(graded)
+    return "\n".join(lines) + "\n"
+
+
+def _share(count: float, n: int) -> str:
+    return f"{count:g}/{n} ({100 * count / n:.0f}%)" if n else "0/0"
+
+
+def _parts_table(graded: list[Graded], parts: dict[str, float]) -> list[str]:
+    lines = ["## Parts (partial credit counted)", "",
+             "| part | points | mean | mean % | full marks |", "| --- | --- | --- | --- | --- |"]
+    for part, points in parts.items():
+        scores = [part_scores(g.results).get(part, 0.0) for g in graded]
+        full = sum(s >= points for s in scores)
+        lines.append(f"| {part} | {points:g} | {statistics.mean(scores):.2f} | "
+                     f"{100 * statistics.mean(scores) / points:.0f}% | "
+                     f"{_share(full, len(scores))} |")
+    return lines + [""]
+
+
+def _tests_table(graded: list[Graded]) -> list[str]:
+    tests: dict[str, dict[str, Any]] = {}
+    for g in graded:
+        for t in g.results["tests"]:
+            row = tests.setdefault(t["number"], Counter(name=t["name"]))
+            row["seen"] += 1
+            row[outcome(t)] += 1
+    lines = ["## Tests", "", "| test | passed | not attempted | file missing or did not run |",
+             "| --- | --- | --- | --- |"]
+    for number in sorted(tests, key=_number_key):
+        row = tests[number]
+        lines.append(f"| {row['name']} | {_share(row['passed'], row['seen'])} | "
+                     f"{row['not attempted']} | {row['no file']} |")
+    return lines + [""]
+
+
+def _number_key(number: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", number))
+
+
+def _problems_section(graded: list[Graded]) -> list[str]:
+    found = [(g.name, problems(g.results)) for g in graded]
+    found = [(name, kinds) for name, kinds in found if kinds]
+    lines = ["## Submissions with problems", ""]
+    if not found:
+        return lines + ["None.", ""]
+    counts = Counter(kind for _, kinds in found for kind in kinds)
+    lines.append(", ".join(f"{kind}: {count}" for kind, count in counts.most_common()) + ".")
+    lines.append("")
+    lines += [f"- {name}: {', '.join(kinds)}" for name, kinds in found]
+    return lines + [""]
+
+
+def _misconceptions(graded: list[Graded]) -> list[str]:
+    """Students per named misconception ("Likely cause: NAME: ..." in a failed test)."""
+    hit: dict[str, int] = Counter()
+    where: dict[str, set[str]] = defaultdict(set)
+    for g in graded:
+        names = set()
+        for t in g.results["tests"]:
+            for cause in LIKELY_CAUSE.findall(t["output"]) if t["status"] == "failed" else []:
+                names.add(cause.strip())
+                where[cause.strip()].add(t["number"])
+        for name in names:
+            hit[name] += g.students
+    if not hit:
+        return []
+    lines = ["## What to reteach: likely causes named in feedback", "",
+             "| students | likely cause | tests |", "| --- | --- | --- |"]
+    lines += [f"| {count} | {name} | {', '.join(sorted(where[name], key=_number_key))} |"
+              for name, count in hit.most_common()]
+    return lines + [""]
+
+
+def _failures(graded: list[Graded], per_test: int = 3) -> list[str]:
+    """Per test, its commonest failure messages; "not implemented yet" / "still None"
+    (the template untouched) and a file missing or not run are counted in the tests table
+    instead."""
+    messages: dict[str, Counter] = defaultdict(Counter)
+    names: dict[str, str] = {}
+    for g in graded:
+        for t in g.results["tests"]:
+            if outcome(t) == "failed":
+                messages[t["number"]][failure_message(t["output"])] += 1
+                names[t["number"]] = t["name"]
+    lines = ["## Commonest failure messages per test", "",
+             "(Template placeholders and files missing or not run aside: see the tests table.)",
+             ""]
+    if not messages:
+        return lines + ["None.", ""]
+    for number in sorted(messages, key=_number_key):
+        lines.append(f"- {names[number]}")
+        lines += [f"  - {count} x {message}"
+                  for message, count in messages[number].most_common(per_test)]
+    return lines + [""]
+
+
+# ---------------------------------------------------------------- plots
+
+
+def plots(graded: list[Graded], parts: dict[str, float], out: Path) -> None:
+    """totals.png (totals in one-point bins) and parts.png (per part: mean score and share
+    with full marks, both as % of the part's points)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.ticker import MaxNLocator
+
+    totals = [g.results["score"] for g in graded]
+    top = sum(parts.values())
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.hist(totals, bins=np.arange(0, np.ceil(top) + 2) - 0.5, color="#3b6ea5",
+            edgecolor="white")
+    ax.set_xlabel(f"total score (of {top:g}; one-point bins)")
+    ax.set_ylabel("submissions")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(f"Totals over {len(totals)} submissions")
+    fig.tight_layout()
+    fig.savefig(out / "totals.png", dpi=120)
+    plt.close(fig)
+
+    n = max(len(graded), 1)
+    mean = [100 * sum(part_scores(g.results).get(p, 0.0) for g in graded) / (n * points)
+            for p, points in parts.items()]
+    full = [100 * sum(part_scores(g.results).get(p, 0.0) >= points for g in graded) / n
+            for p, points in parts.items()]
+    x = np.arange(len(parts))
+    fig, ax = plt.subplots(figsize=(max(7, 0.5 * len(parts)), 4))
+    ax.bar(x - 0.2, mean, 0.4, label="mean score", color="#3b6ea5")
+    ax.bar(x + 0.2, full, 0.4, label="full marks", color="#5a9e6f")
+    ax.set_xticks(x, list(parts), rotation=60)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("% of the part's points / of submissions")
+    ax.set_title("Per part: mean score and full-marks share")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out / "parts.png", dpi=120)
+    plt.close(fig)

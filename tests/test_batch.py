@@ -1,0 +1,269 @@
+"""batch on Gradescope's "Export Submissions" (folder and zip), --only, diff, the summary.
+
+The export is built as Gradescope lays it out: one top folder with a `submission_<id>/`
+folder per submission and `submission_metadata.yml`, whose Ruby-symbol keys (`:submitters:`,
+`:name:`, `:sid:`, `:email:`, `:created_at:` ...) PyYAML reads as strings starting with ':'.
+The submissions hold hw0.py only (no notebook: a few seconds each).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder.staff import diff, export, reports
+from tests.conftest import PROJECT, run_cli
+
+REFERENCE = (PROJECT / "reference" / "hw0.py").read_text()
+WRONG_ELBOWS = REFERENCE.replace("return -b / W1", "return b / W1")  # loses q4c only
+METADATA = """\
+submission_1001:
+  :submitters:
+  - :name: Ada Lovelace
+    :sid: '3031000001'
+    :email: ada@berkeley.edu
+  :created_at: 2023-09-12 17:57:01.946484000 -07:00
+  :score: 0.0
+  :history: []
+submission_1002:
+  :submitters:
+  - :name: Alan Turing
+    :sid: '3031000002'
+    :email: alan@berkeley.edu
+  - :name: Grace Hopper
+    :sid: '3031000003'
+    :email: grace@berkeley.edu
+  :created_at: 2023-09-12 18:01:00.000000000 -07:00
+  :score: 0.0
+  :history: []
+submission_1003:
+  :submitters:
+  - :name: Emmy Noether
+    :sid: '3031000004'
+    :email: emmy@berkeley.edu
+  :created_at: 2023-09-12 19:00:00.000000000 -07:00
+  :score: 0.0
+  :history: []
+"""
+
+
+def build_export(where: Path, metadata: str | None = METADATA) -> Path:
+    """assignment_42_export/ under `where`: a single submission, a group one, an empty one."""
+    top = where / "assignment_42_export"
+    for sub, text in (("submission_1001", REFERENCE), ("submission_1002", WRONG_ELBOWS),
+                      ("submission_1003", None)):
+        (top / sub).mkdir(parents=True)
+        if text is not None:
+            (top / sub / "hw0.py").write_text(text)
+    if metadata is not None:
+        (top / "submission_metadata.yml").write_text(metadata)
+    return top
+
+
+def zip_export(top: Path, archive: Path) -> Path:
+    """Zip it as a download would come: the top folder, plus macOS litter."""
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in sorted(top.rglob("*")):
+            z.write(path, path.relative_to(top.parent))
+        z.writestr(f"__MACOSX/{top.name}/._submission_metadata.yml", b"\0")
+        z.writestr(f"{top.name}/.DS_Store", b"\0")
+    return archive
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The zip graded by the CLI, then submission_1002 fixed and regraded with --only into a
+    copy of the output."""
+    tmp = tmp_path_factory.mktemp("export")
+    top = build_export(tmp / "unzipped")
+    archive = zip_export(top, tmp / "export.zip")
+    first = run_cli("batch", archive, "-o", tmp / "out")
+    shutil.copytree(tmp / "out", tmp / "out2")
+    (top / "submission_1002" / "hw0.py").write_text(REFERENCE)
+    again = run_cli("batch", top.parent, "-o", tmp / "out2", "--only", "submission_1002")
+    return {"first": first, "again": again, "out": tmp / "out", "out2": tmp / "out2"}
+
+
+def test_the_zip_gives_one_row_per_student_with_their_identity(graded: dict) -> None:
+    assert graded["first"].returncode == 0, graded["first"].stderr[-2000:]
+    rows = read_csv(graded["out"] / "scores.csv")
+    assert [(r["name"], r["sid"], r["email"], r["submission"]) for r in rows] == [
+        ("Ada Lovelace", "3031000001", "ada@berkeley.edu", "submission_1001"),
+        ("Alan Turing", "3031000002", "alan@berkeley.edu", "submission_1002"),
+        ("Grace Hopper", "3031000003", "grace@berkeley.edu", "submission_1002"),
+        ("Emmy Noether", "3031000004", "emmy@berkeley.edu", "submission_1003")]
+    ada, alan, grace, emmy = rows
+    assert ada["created_at"] == "2023-09-12T17:57:01.946484-07:00"
+    assert {k: v for k, v in alan.items() if k not in ("name", "sid", "email")} == \
+        {k: v for k, v in grace.items() if k not in ("name", "sid", "email")}
+    assert float(alan["q4c"]) == 0 and float(ada["q4c"]) == 1
+    assert float(alan["total"]) == float(ada["total"]) - 1
+    assert float(emmy["total"]) == 0 and emmy["note"] == ""
+    assert "3/3 submission_" in graded["first"].stderr  # progress, one line each when piped
+
+
+def test_the_summary_lists_the_empty_submission_and_counts_students(graded: dict) -> None:
+    text = (graded["out"] / "summary.md").read_text()
+    assert text.startswith("# Batch summary: 3 submissions, 4 students")
+    assert "- submission_1003: missing hw0.py, missing color_organ_learning.ipynb" in text
+    assert "| 4.13 elbows" in text and "elbows(W1, b) is wrong" in text
+    assert (graded["out"] / "totals.png").stat().st_size > 0
+    assert (graded["out"] / "parts.png").stat().st_size > 0
+
+
+def test_only_regrades_one_submission_and_merges_it(graded: dict) -> None:
+    assert graded["again"].returncode == 0, graded["again"].stderr[-2000:]
+    assert "graded 1 submissions" in graded["again"].stdout
+    assert "1/1 submission_1002" in graded["again"].stderr
+    rows = read_csv(graded["out2"] / "scores.csv")
+    assert len(rows) == 4 and float(rows[1]["q4c"]) == 1
+    assert "3 submissions, 4 students" in (graded["out2"] / "summary.md").read_text()
+
+
+def test_diff_shows_exactly_the_changed_scores(graded: dict) -> None:
+    done = run_cli("diff", graded["out"], graded["out2"])
+    assert done.returncode == 0
+    changed = [line.split() for line in done.stdout.splitlines()[2:]]
+    assert done.stdout.splitlines()[0] == "2 student(s) with changed scores."
+    assert [(c[0], c[-3], c[-2], c[-1]) for c in changed] == [
+        ("Alan", "q4c", "0", "1"), ("Alan", "total", "26", "27"),
+        ("Grace", "q4c", "0", "1"), ("Grace", "total", "26", "27")]
+    same = run_cli("diff", graded["out"], graded["out"])
+    assert (same.returncode, same.stdout) == (0, "No score changed.\n")
+
+
+def test_diff_matches_students_and_names_those_in_one_output_only(tmp_path: Path) -> None:
+    def out(name: str, sid: str, q5a: float) -> Path:
+        folder = tmp_path / name / f"submission_{sid}"
+        folder.mkdir(parents=True)
+        tests = [{"tags": ["q5a"], "score": q5a, "max_score": 1.0}]
+        (folder / "results.json").write_text(json.dumps({"score": q5a, "tests": tests}))
+        (folder / reports.SUBMITTERS).write_text(json.dumps(
+            {"submitters": [{"name": "Ada", "sid": sid, "email": ""}]}))
+        return tmp_path / name
+
+    out("old", "1", 1.0)
+    out("new", "1", 0.0)  # a tolerance tightened: q5a lost
+    out("new", "2", 1.0)
+    found, notes = diff.changes(tmp_path / "old", tmp_path / "new")
+    assert found == [("Ada (SID 1, submission_1)", "q5a", 1.0, 0.0),
+                     ("Ada (SID 1, submission_1)", "total", 1.0, 0.0)]
+    assert notes == [f"only in {tmp_path / 'new'}: Ada (SID 2, submission_2)"]
+
+
+def test_batch_on_one_submission_or_an_empty_folder_says_to_use_grade(tmp_path: Path) -> None:
+    one = tmp_path / "submission_1001"
+    one.mkdir()
+    (one / "hw0.py").write_text(REFERENCE)
+    (tmp_path / "empty").mkdir()
+    for folder in (one, tmp_path / "empty"):
+        done = run_cli("batch", folder, "-o", tmp_path / "out")
+        assert done.returncode == 2 and "python -m autograder grade" in done.stderr
+        assert "Traceback" not in done.stderr
+    done = run_cli("batch", build_export(tmp_path / "x"), "-o", tmp_path / "out",
+                   "--only", "submission_9")
+    assert done.returncode == 2 and "not in the export: submission_9" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_without_metadata_the_folder_name_stands_in_with_a_note(tmp_path: Path) -> None:
+    root = build_export(tmp_path, metadata=None)
+    found = export.submissions(export.find_root(tmp_path))
+    assert [s.folder.name for s in found] == ["submission_1001", "submission_1002",
+                                              "submission_1003"]
+    assert all(not s.submitters and "no submission_metadata.yml" in s.note for s in found)
+    (root / "submission_metadata.yml").write_text("submission_1001:\n  :submitters: []\n")
+    notes = [s.note for s in export.submissions(root)]
+    assert notes == ["no submitters listed: identified by folder name",
+                     "not in submission_metadata.yml: identified by folder name",
+                     "not in submission_metadata.yml: identified by folder name"]
+
+
+@pytest.mark.parametrize("member, kind", [("../evil.py", None), ("/abs/evil.py", None),
+                                          ("export/link", 0o120777)])
+def test_an_unsafe_zip_is_refused_and_nothing_escapes(tmp_path: Path, member: str,
+                                                      kind: int | None) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("export/submission_1/hw0.py", REFERENCE)
+        info = zipfile.ZipInfo(member)
+        if kind:
+            info.external_attr = kind << 16
+        z.writestr(info, "/etc/passwd" if kind else "print('escaped')")
+    done = run_cli("batch", archive, "-o", tmp_path / "out")
+    assert done.returncode == 2 and member in done.stderr, done.stderr
+    assert not (tmp_path / "evil.py").exists() and not Path("/abs/evil.py").exists()
+
+
+def test_problems_are_classified_by_robust_phrases() -> None:
+    def results(top: str = "", output: str = "") -> dict:
+        return {"output": top, "tests": [{"output": output, "status": "failed"}]}
+
+    cases = {
+        "color_organ_learning.ipynb was not found in your submission: its parts score 0.":
+            ["missing color_organ_learning.ipynb"],
+        "Graded my work/HW0 (1).py as hw0.py; please name it exactly hw0.py next time.":
+            ["renamed file"],
+        "color_organ_learning.ipynb raised NameError at cell 4 line 2 while running: x":
+            ["notebook cell error"],
+        "Cell 7 (In [7]) raised ZeroDivisionError; the cells after it did not run.":
+            ["notebook cell error"],
+        "hw0.py raised ImportError at line 3 while running: No module named 'sklearn'.":
+            ["hw0.py raised while running"],
+    }
+    for top, expected in cases.items():
+        assert reports.problems(results(top)) == expected, top
+    assert reports.problems(results(output="gd_step(...) did not return: no answer within "
+                                           "10 s.")) == ["timeout or crash"]
+    assert reports.problems(results(output="hw0.py used up its 150 s of grading time")) == \
+        ["timeout or crash"]
+    assert reports.problems(results(output="The autograder could not finish this check "
+                                           "because of an error of its own.")) == ["grader error"]
+    assert reports.problems({"output": "", "tests": []}) == ["grader error"]
+    assert reports.problems(results("Printed by hw0.py (first 2000 characters):\n"
+                                    "hw0.py was not found in your submission")) == []
+    assert reports.problems(results(output="gd_step is wrong.")) == []
+
+
+def test_the_summary_counts_misconceptions_and_keeps_placeholders_apart() -> None:
+    def test(number: str, output: str, passed: bool = False) -> dict:
+        return {"number": number, "name": f"{number} t", "tags": ["q1"], "score": float(passed),
+                "max_score": 1.0, "status": "passed" if passed else "failed", "output": output}
+
+    group = [{"name": "A", "sid": "1", "email": ""}, {"name": "B", "sid": "2", "email": ""}]
+    graded = [
+        reports.Graded("s1", {"score": 0.0, "output": "", "tests": [
+            test("1.1", "gd_step is wrong at eta = 0.5.\nLikely cause: sign flipped: you add "
+                        "the gradient."),
+            test("1.2", "gd_iterates is not implemented yet (it raises NotImplementedError)."),
+        ]}, group),
+        reports.Graded("s2", {"score": 1.0, "output": "", "tests": [
+            test("1.1", "gd_step is wrong at eta = 0.25.\nLikely cause: sign flipped: ..."),
+            test("1.2", "", passed=True)]}),
+    ]
+    text = reports.summary(graded, {"q1": 2.0})
+    assert "| 3 | sign flipped | 1.1 |" in text  # a group of two and one student
+    assert "| 1.2 t | 1/2 (50%) | 1 | 0 |" in text  # the placeholder counted apart
+    assert "  - 2 x gd_step is wrong at eta = #." in text
+    assert "not implemented yet" not in text.split("## Commonest failure messages")[1]
+    assert "| q1 | 2 | 0.50 | 25% | 0/2 (0%) |" in text
+
+
+def test_a_zip_bomb_is_refused_before_it_fills_the_disk(tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("export/submission_1/hw0.py", b"\0" * (20 << 20))  # 20 MB in ~20 kB
+    with pytest.raises(export.NotAnExport, match="100x its size"):
+        export.unzip(archive, tmp_path / "out")
+    assert sum(p.stat().st_size for p in (tmp_path / "out").rglob("*") if p.is_file()) \
+        <= 100 * archive.stat().st_size
