@@ -127,6 +127,22 @@ def test_a_call_into_a_cell_function_names_that_cell(monkeypatch) -> None:  # no
         "cell 2 (the one that starts `def f(x):`), line 2"
 
 
+@pytest.mark.parametrize("line, says", [
+    ('name = input("Your name: ")', "input() cannot be answered while grading"),
+    ('print "x"', "Missing parentheses"),
+    ("import seaborn", "No module named 'seaborn'"),
+])
+def test_hw0_load_errors_say_what_happened(tmp_path: Path, monkeypatch, line: str,  # noqa: ANN001
+                                           says: str) -> None:
+    monkeypatch.setattr(sys, "stdin", sys.stdin)
+    (tmp_path / "hw0.py").write_text(f"x = 1\n{line}\ny = 2\n")
+    session = worker.Session()
+    error, = session.load(str(tmp_path / "hw0.py"))["errors"]
+    assert says in error["message"] and "line 2" in error["line"]
+    compiles = error.get("compiles", True)
+    assert session.names.get("x") == (1 if compiles else None)  # what ran before is kept
+
+
 def test_the_students_guide_lists_the_grading_environment() -> None:
     """docs/students.md names every package a notebook may import, with the version the
     requirements install (so the list cannot drift from the image)."""

@@ -87,20 +87,21 @@ def read(path: str | Path) -> list[Cell]:
 
 def parse(data: bytes, name: str) -> list[Cell]:
     """The cells of a notebook file's bytes, in nbformat 4's terms."""
-    text = data.decode("utf-8", "replace")
-    if text.startswith(codecs.BOM_UTF8.decode()):
-        text = text[1:]
-    start = text.lstrip()[:500].lower()
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    start = data[:500].decode("utf-8", "replace").lstrip().lower()
     if start.startswith("<") and ("<html" in start or "<!doctype" in start):
         raise NotANotebook(f"{name} is a web page (HTML), not a notebook: it was saved from "
                            f"the browser's page. {DOWNLOAD}")
     if not start:
         raise NotANotebook(f"{name} is empty. {DOWNLOAD}")
     try:
-        nb = json.loads(text)
+        nb = json.loads(data)  # bytes: no decoded copy of megabytes of saved images
     except json.JSONDecodeError as exc:
         raise NotANotebook(f"{name} is not a notebook: it is not JSON ({exc.msg} at line "
                            f"{exc.lineno}). {DOWNLOAD}") from None
+    except UnicodeDecodeError:
+        raise NotANotebook(f"{name} is not a notebook: it is not text. {DOWNLOAD}") from None
     if not isinstance(nb, dict) or not ("cells" in nb or "worksheets" in nb):
         raise NotANotebook(f"{name} is JSON but not a notebook (it has no cells). {DOWNLOAD}")
     if "worksheets" in nb or _int(nb.get("nbformat"), 4) < 4:

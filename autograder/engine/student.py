@@ -166,7 +166,8 @@ class Student:
         try:
             cells = notebook.read(self.path)
         except (notebook.NotANotebook, OSError) as exc:
-            self._load_failed = str(exc)
+            self._load_failed = (f"{self.path.name} could not be read as a notebook: see the "
+                                 "top of the feedback.")
             self.load_errors = [{"type": "NotANotebook", "message": str(exc), "line": None}]
             return False
         self._cells = {c.number: c for c in cells}

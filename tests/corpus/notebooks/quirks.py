@@ -206,6 +206,9 @@ QUIRKS = [
         says=("`!ls` was skipped",)),
     Quirk("help_syntax", insert_after("def evaluate_lp_circuit(",
                                       "np.linalg.svd??\n", "?torch.autograd.grad")),
+    Quirk("everyday_magics", insert_after(
+        "import math", "%load_ext autoreload\n%autoreload 2",
+        "%%capture captured\nprint('hidden')", "%%time\nwarm = torch.ones(3).sum()")),
     Quirk("writefile_then_import", insert_after(
         "def loss_fn_binary(", "%%writefile helpers.py\n"
         "import torch\n\n\ndef shifted_mse(pred, target):\n"
@@ -241,7 +244,8 @@ QUIRKS = [
     Quirk("nbformat_3", nbformat3),
     Quirk("byte_order_mark", with_bom),
     Quirk("html_page", html_page, loses=ALL,
-          says=("is a web page (HTML), not a notebook", "Download the notebook again")),
+          says=("is a web page (HTML), not a notebook", "Download the notebook again"),
+          test_says={"5.1": "could not be read as a notebook: see the top"}),
     Quirk("colab_copy_of_name", colab, file_name=f"Copy of {NOTEBOOK}",
           says=(f"Graded Copy of {NOTEBOOK} as {NOTEBOOK}",)),
     Quirk("vscode_saved", vscode),
