@@ -106,13 +106,7 @@ def run_check(check: Any, student: Student) -> tuple[float, str]:
     try:
         return check.max_score, check.run(student)
     except (Mismatch, SubmissionError) as exc:
-        note = ""
-        if student.load_errors:
-            e = student.load_errors[0]
-            where = f" at {e['line']}" if e.get("line") else ""
-            note = (f"Note: running {student.path.name} raised {e.get('type')}{where}: "
-                    f"{e.get('message')}; only what was defined before that was graded.\n")
-        return 0.0, note + str(exc)
+        return 0.0, str(exc)
     except Exception:  # noqa: BLE001 - our bug: a message for the student, a trace for staff
         traceback.print_exc(file=sys.stderr)
         return 0.0, INTERNAL_ERROR
@@ -172,8 +166,10 @@ class Grader:
                 self.user.kill_all()
             printed = _printed_output(Path(scratch))
         tests = [entries[c.number] for c in checks if c.number in entries]
-        output = "\n".join(found.notes + [_load_summary(s) for s in students.values()
-                                          if s.load_errors] + printed)
+        # What to fix first (files, compile and cell errors, skipped commands), then what the
+        # student printed.
+        problems = [p for s in students.values() for p in s.problems()]
+        output = "\n\n".join(found.notes + problems + printed)
         return results.results(tests, output, time.monotonic() - start)
 
 
@@ -181,13 +177,6 @@ def grade(submission: Path, **options: Any) -> dict[str, Any]:
     """Grade one submission folder with a grader of its own."""
     with Grader() as grader:
         return grader.grade(submission, **options)
-
-
-def _load_summary(student: Student) -> str:
-    e = student.load_errors[0]
-    where = f" at {e['line']}" if e.get("line") else ""
-    return (f"{student.path.name} raised {e.get('type')}{where} while running: "
-            f"{e.get('message')}. What was defined before that was graded.")
 
 
 def _printed_output(scratch: Path) -> list[str]:

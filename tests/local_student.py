@@ -32,7 +32,7 @@ class LocalStudent:
         except BaseException as exc:  # noqa: BLE001 - as the worker's serve() does
             reply = {"error": describe_error(exc, self.path.name)}
         reply = channel.decode(json.loads(json.dumps(channel.encode(reply))))
-        return read_reply(reply, what, self.path.name)
+        return read_reply(reply, what, lambda n: f"{n} is not defined in {self.path.name}.")
 
     def value(self, name: str) -> Any:
         from autograder.engine.student import NotImplementedYet

@@ -169,7 +169,7 @@ MUTANTS = [
     _nb("q5f_numpy_high_pass",
         "    x = 2 * math.pi * freqs * R * C\n    return x / torch.sqrt(1 + x ** 2)",
         "    x = np.asarray(2 * math.pi * freqs * R * C, dtype=float)\n"
-        "    return torch.as_tensor(x / np.sqrt(1 + x ** 2))", "q5f q5g q5h q5i",
+        "    return torch.as_tensor(x / np.sqrt(1 + x ** 2))", "q5f q5g q5i",
         "no gradient flows"),
     _nb("q5g_stages_swapped", "return evaluate_hp_circuit(freqs, R_high, C) * "
         "evaluate_lp_circuit(freqs, R_low, C)", "return evaluate_hp_circuit(freqs, R_low, C) * "

@@ -1,105 +1,349 @@
-"""Run a notebook's code cells in order, as Jupyter's "Run All" in a fresh kernel would.
+"""A notebook's cells, run as a Jupyter kernel runs them (handout Q5's notebook).
 
-A notebook is JSON: no nbformat (its jsonschema import alone costs seconds here). IPython
-magics and shell escapes are dropped, matplotlib draws to nowhere, ipywidgets is an inert
-stub when it is not installed. A cell that raises is reported; the cells after it do not
-run, and every name defined before it is kept.
+Reading (`read`, `parse`) is plain JSON and runs in the grader too: it accepts a byte-order
+mark, upgrades nbformat 3 and older with nbformat's own converter (imported only then: its
+import is slow), and says what a file that is not a notebook is. `stripped` keeps only what
+runs, so the images saved in a notebook's outputs never reach the worker.
+
+Running (`Kernel`) uses IPython's own pieces inside the worker: an `InteractiveShell`, so
+cell magics, `display`, `get_ipython`, help syntax and `x = !cmd` are transformed exactly as
+in Jupyter; matplotlib draws to nowhere; ipywidgets is the real package. Every cell runs,
+past a cell that raises (as `nbconvert --allow-errors`). A cell that overruns its seconds is
+interrupted as Jupyter's stop button does (KeyboardInterrupt from an interval timer; where
+the platform has no SIGALRM, only the caller's whole-notebook deadline applies). Shell
+escapes, `%%bash`, `%pip` and the like are reported no-ops. Nothing Linux-only is imported:
+the student kit runs this module on macOS and Windows too.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
+import re
+import signal
 import sys
-import traceback
-import types
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+CELL_SECONDS = 60.0  # a cell's share of the notebook's time when no caller sets one
+ENVIRONMENT = ("numpy", "scipy", "torch", "matplotlib", "IPython", "ipywidgets", "tqdm")
+DOWNLOAD = ("Download the notebook again as a .ipynb file (Jupyter: File > Download; "
+            "Colab: File > Download > Download .ipynb) and upload that file.")
+# Magics that would start a process or install packages: no-ops that leave a note.
+SHELL_MAGICS = {"line": ("pip", "conda", "mamba", "micromamba", "uv", "system", "sx", "sc",
+                         "edit"),
+                "cell": ("bash", "sh", "script", "perl", "ruby", "python", "python2",
+                         "python3", "pypy", "system", "sx")}
+_CODE_NAME = re.compile(r"<ipython-input-(\d+)-[0-9a-f]+>")
 
-def code_cells(path: str | Path) -> list[str]:
-    """The source of each code cell, magics and shell escapes commented out."""
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    cells = []
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
+
+class NotANotebook(ValueError):
+    """The file is not a notebook; str() says what it is and what to do."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell, numbered as the student scrolls: every cell from the top, markdown too."""
+
+    number: int
+    kind: str  # "code", "markdown" or "raw"
+    source: str
+
+    def where(self, line: int | None = None) -> str:
+        """`cell 14 (the one that starts `binary_lp = ...`), line 6`."""
+        text = f"cell {self.number}"
+        start = first_line(self.source)
+        if start:
+            text += f" (the one that starts `{start}`)"
+        return text + (f", line {line}" if line else "")
+
+
+def first_line(source: str) -> str:
+    """The first line a person would recognise a cell by, shortened: no blank or comment
+    line; an assignment shows its name only (`binary_lp = ...`)."""
+    for line in source.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
             continue
+        assignment = re.match(r"([\w., \[\]]{1,40}?)\s*=(?!=)", line)
+        if assignment:
+            return f"{assignment.group(1)} = ..."
+        return line if len(line) <= 40 else line[:37] + "..."
+    return ""
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read(path: str | Path) -> list[Cell]:
+    """The cells of the notebook at `path` (NotANotebook: why it is not one)."""
+    return parse(Path(path).read_bytes(), Path(path).name)
+
+
+def parse(data: bytes, name: str) -> list[Cell]:
+    """The cells of a notebook file's bytes, in nbformat 4's terms."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    start = data[:500].decode("utf-8", "replace").lstrip().lower()
+    if start.startswith("<") and ("<html" in start or "<!doctype" in start):
+        raise NotANotebook(f"{name} is a web page (HTML), not a notebook: it was saved from "
+                           f"the browser's page. {DOWNLOAD}")
+    if not start:
+        raise NotANotebook(f"{name} is empty. {DOWNLOAD}")
+    try:
+        nb = json.loads(data)  # bytes: no decoded copy of megabytes of saved images
+    except json.JSONDecodeError as exc:
+        raise NotANotebook(f"{name} is not a notebook: it is not JSON ({exc.msg} at line "
+                           f"{exc.lineno}). {DOWNLOAD}") from None
+    except UnicodeDecodeError:
+        raise NotANotebook(f"{name} is not a notebook: it is not text. {DOWNLOAD}") from None
+    if not isinstance(nb, dict) or not ("cells" in nb or "worksheets" in nb):
+        raise NotANotebook(f"{name} is JSON but not a notebook (it has no cells). {DOWNLOAD}")
+    if "worksheets" in nb or _int(nb.get("nbformat"), 4) < 4:
+        nb = _upgrade(nb, name)
+    cells = []
+    for number, cell in enumerate(nb.get("cells") or [], start=1):
+        cell = cell if isinstance(cell, dict) else {}
+        kind = cell.get("cell_type")
         source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
-        cells.append("\n".join(_neutralise(line) for line in source.splitlines()))
+        source = "".join(map(str, source)) if isinstance(source, list) else str(source)
+        cells.append(Cell(number, kind if kind in ("code", "markdown") else "raw", source))
     return cells
 
 
-def _neutralise(line: str) -> str:
-    stripped = line.lstrip()
-    if stripped.startswith(("%", "!")):
-        return line[: len(line) - len(stripped)] + "pass  # " + stripped
-    return line
+def _int(value: Any, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
-def run(path: str | Path, namespace: dict[str, Any]) -> list[dict[str, Any]]:
-    """Execute the cells into `namespace`; return the cell error, if any, as plain data."""
-    install_stubs()
-    namespace.setdefault("__name__", "__main__")
-    for number, source in enumerate(code_cells(path), start=1):
-        filename = f"<cell {number}>"
+def _upgrade(nb: dict[str, Any], name: str) -> dict[str, Any]:
+    """nbformat 1-3 (cells under `worksheets`, code in `input`) to 4, by nbformat itself."""
+    import nbformat
+    from nbformat.converter import convert
+
+    try:
+        return convert(nbformat.from_dict(nb), 4)
+    except Exception as exc:  # noqa: BLE001 - any malformed old notebook
+        raise NotANotebook(f"{name} is in an old notebook format (nbformat "
+                           f"{nb.get('nbformat')}) that could not be upgraded ({exc}). Open "
+                           f"it in Jupyter, save it, and upload it again.") from None
+
+
+def stripped(cells: list[Cell]) -> bytes:
+    """An nbformat 4 notebook of `cells` without outputs, attachments or metadata: what the
+    worker gets (markdown kept, so cells keep the numbers the student sees)."""
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+          "cells": [{"cell_type": c.kind, "metadata": {}, "source": c.source,
+                     **({"outputs": [], "execution_count": None} if c.kind == "code" else {})}
+                    for c in cells]}
+    return json.dumps(nb).encode()
+
+
+# ---------------------------------------------------------------- running (worker)
+
+
+class NoInput:
+    """sys.stdin while grading: input() says why it cannot be answered."""
+
+    def readline(self, *args: Any) -> str:
+        raise EOFError("input() cannot be answered while grading: remove the call or "
+                       "hard-code the value")
+
+    read = readline
+
+    def isatty(self) -> bool:
+        return False
+
+
+class Kernel:
+    """The cells of one notebook and the IPython shell that runs them into `namespace`."""
+
+    def __init__(self, cells: list[Cell], namespace: dict[str, Any]):
+        self.cells = {c.number: c for c in cells}
+        self.notes: list[dict[str, Any]] = []
+        self._counts: dict[int, int] = {}  # IPython's execution count -> cell number
+        self._running: Cell | None = None
+        self._timed_out = False
+        self.shell = _shell(namespace)
+        for kind, names in SHELL_MAGICS.items():
+            for name in names:
+                self.shell.register_magic_function(self._skip_magic(name, kind), kind, name)
+        self.shell.system = self._skip_shell  # `!cmd` and the aliases (%ls, %cat, ...)
+        self.shell.getoutput = lambda cmd, *a, **k: self._skip_shell(cmd) or _slist()
+        sys.stdin = NoInput()
+
+    @property
+    def code_cells(self) -> list[int]:
+        return [n for n, c in self.cells.items() if c.kind == "code"]
+
+    def hidden(self) -> set[str]:
+        """Names the shell put in the namespace (In, Out, get_ipython, exit, ...)."""
+        return set(self.shell.user_ns_hidden)
+
+    def run(self, number: int, seconds: float | None = CELL_SECONDS) -> dict[str, Any] | None:
+        """Run cell `number`; its error as plain data (None: it ran). `seconds`: interrupt
+        it after that long, as Jupyter's stop button does (None: never)."""
+        cell = self.cells[number]
+        self._running, self._timed_out = cell, False
+        self._counts[self.shell.execution_count] = number
         try:
-            exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - sandboxed
-        except BaseException as exc:  # noqa: BLE001 - SystemExit too: a cell error
-            line = None
-            for frame in traceback.extract_tb(exc.__traceback__):
-                if frame.filename == filename:
-                    line = f"cell {number} line {frame.lineno}"
-            message = str(exc) if not isinstance(exc, SystemExit) else f"exit {exc.code!r}"
-            return [{"type": type(exc).__name__, "message": message[:500], "line": line,
-                     "cell": number}]
-    return []
+            with self._interrupt_after(seconds):
+                result = self.shell.run_cell(cell.source, store_history=True,
+                                             cell_id=str(number))
+            error = result.error_before_exec or result.error_in_exec
+        except KeyboardInterrupt as exc:  # the timer fired just outside the cell's code
+            error = exc
+        finally:
+            self._running = None
+        if error is None:
+            return None
+        if self._timed_out and isinstance(error, KeyboardInterrupt):
+            return {"type": "TimeLimit", "cell": number, "line": cell.where(),
+                    "message": f"still running after {seconds:g} s: interrupted"}
+        return self.describe(error, number)
+
+    def describe(self, exc: BaseException, number: int | None = None) -> dict[str, Any]:
+        """An exception as plain data, located as the student sees the notebook: the cell
+        that ran (`number`; None: a call from the grader) and the innermost cell it reached
+        (`cell 27 (...), line 3, in cell 26 (the one that starts `def f(x):`), line 6`)."""
+        frames = self._cell_frames(exc)
+        running = self.cells.get(number) if number is not None else None
+        inner = frames[-1] if frames else None
+        if running is not None:
+            line = next((n for c, n in reversed(frames) if c is running), None)
+            where = running.where(line)
+            if inner is not None and inner[0] is not running:
+                where += f", in {inner[0].where(inner[1])}"
+        else:
+            where = inner[0].where(inner[1]) if inner else None
+        return {"type": type(exc).__name__, "message": message(exc),
+                "cell": number if running is not None else None, "line": where}
+
+    def _cell_frames(self, exc: BaseException) -> list[tuple[Cell, int | None]]:
+        """(cell, line) of each traceback frame in a cell, outermost first; a SyntaxError's
+        own line last."""
+        import traceback
+
+        frames = []
+        for frame in traceback.extract_tb(exc.__traceback__):
+            cell = self._cell_of(frame.filename)
+            if cell is not None:
+                frames.append((cell, frame.lineno))
+        if isinstance(exc, SyntaxError) and self._cell_of(exc.filename) is not None:
+            frames.append((self._cell_of(exc.filename), exc.lineno))
+        return frames
+
+    def _cell_of(self, filename: str | None) -> Cell | None:
+        match = _CODE_NAME.fullmatch(filename or "")
+        number = self._counts.get(int(match.group(1))) if match else None
+        return self.cells[number] if number else None
+
+    # -- what the sandbox forbids: a note, never a lost answer
+
+    def _note(self, text: str) -> None:
+        cell = self._running
+        if cell is not None and not any(n["cell"] == cell.number for n in self.notes):
+            self.notes.append({"cell": cell.number, "where": cell.where(), "message": text})
+
+    def _skip_shell(self, cmd: str) -> None:
+        self._note(f"the shell command `!{cmd[:60]}` was skipped: shell commands cannot "
+                   "run while grading")
+
+    def _skip_magic(self, name: str, kind: str) -> Any:
+        sign = "%" if kind == "line" else "%%"
+
+        def skip(line: str = "", cell: str | None = None) -> None:
+            what = "installs nothing" if name in ("pip", "conda", "mamba", "micromamba",
+                                                  "uv") else "was skipped"
+            command = f"{sign}{name} {line.strip()[:60]}".strip()
+            self._note(f"`{command}` {what}: shell commands and package installs cannot run "
+                       "while grading")
+        return skip
+
+    @contextmanager
+    def _interrupt_after(self, seconds: float | None) -> Iterator[None]:
+        """KeyboardInterrupt in the running cell after `seconds`, then every second (a cell
+        that swallows one gets another). No SIGALRM (Windows) or not the main thread: no
+        timer, the caller's deadline applies."""
+        usable = (seconds is not None and hasattr(signal, "setitimer")
+                  and threading.current_thread() is threading.main_thread())
+        if not usable:
+            yield
+            return
+
+        def interrupt(signum: int, frame: Any) -> None:
+            if self._running is not None:
+                self._timed_out = True
+                raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGALRM, interrupt)
+        signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001), 1.0)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
-class _Inert:
-    """Accepts any construction, attribute or call, and does nothing."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def __call__(self, *args: Any, **kwargs: Any) -> _Inert:
-        return self
-
-    def __getattr__(self, name: str) -> _Inert:
-        return _Inert()
+def message(exc: BaseException) -> str:
+    """An exception's message as the student reads it (capped)."""
+    if isinstance(exc, SystemExit):
+        return f"exit code {exc.code!r}"
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        return f"No module named '{exc.name}'"
+    if isinstance(exc, SyntaxError) and exc.msg:
+        return exc.msg[:500]
+    return str(exc)[:500]
 
 
-def _interact(*args: Any, **kwargs: Any) -> Any:
-    """ipywidgets.interact without a kernel: never calls the function back."""
-    if args and callable(args[0]):
-        return args[0]
-    return lambda f: f
+def _slist() -> Any:
+    from IPython.utils.text import SList
+
+    return SList()
 
 
-def _stub_attribute(name: str) -> type[_Inert]:
-    """Any widget class is inert; dunders stay missing (inspect and torch look for them)."""
-    if name.startswith("__"):
-        raise AttributeError(name)
-    return _Inert
+def _shell(namespace: dict[str, Any]) -> Any:
+    """IPython's shell as a kernel has it (the process's one instance, so `IPython.display`,
+    tqdm and ipywidgets find it), minus what a grader must not do: no history database (in
+    memory), no profile folder written, no colours, tracebacks not printed (the grader
+    reports each error once), only text/plain output computed (no PNG renders)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.core.profiledir import ProfileDir
+    from traitlets.config import Config
+
+    class GradingShell(InteractiveShell):
+        def enable_gui(self, gui: str | None = None) -> None:
+            """`%matplotlib inline` asks for no event loop; no GUI exists here anyway."""
+
+        def ask_exit(self) -> None:
+            raise SystemExit("exit() was called")
+
+    if InteractiveShell.initialized():  # a second notebook in one process (tests)
+        type(InteractiveShell.instance()).clear_instance()
+    config = Config()
+    config.HistoryManager.enabled = False
+    config.HistoryManager.hist_file = ":memory:"
+    config.InteractiveShell.colors = "nocolor"
+    shell = GradingShell.instance(config=config, user_ns=namespace, profile_dir=ProfileDir(),
+                                  ipython_dir=tempfile.gettempdir())
+    shell.display_formatter.active_types = ["text/plain"]
+    shell.display_pub.clear_output = lambda wait=False: None  # no terminal escapes in a file
+    shell.showtraceback = lambda *args, **kwargs: None
+    shell.showsyntaxerror = lambda *args, **kwargs: None
+    return shell
 
 
-def install_stubs() -> None:
-    """Headless stand-ins: matplotlib's Agg backend and, if absent, ipywidgets."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        plt.show = lambda *a, **k: None
-    except ImportError:
-        pass
-    try:
-        import ipywidgets  # noqa: F401
-    except ImportError:
-        stub = types.ModuleType("ipywidgets")
-        stub.__getattr__ = _stub_attribute  # type: ignore[attr-defined]
-        stub.interact = stub.interact_manual = _interact  # type: ignore[attr-defined]
-        stub.interactive = _Inert  # type: ignore[attr-defined]
-        stub.widgets = stub  # type: ignore[attr-defined]
-        sys.modules["ipywidgets"] = stub
-        sys.modules["ipywidgets.widgets"] = stub
+def run(path: str | Path, namespace: dict[str, Any],
+        seconds: float | None = CELL_SECONDS) -> list[dict[str, Any]]:
+    """Run every code cell of the notebook at `path` into `namespace`, in this process (our
+    own notebooks, in tests); return the cell errors."""
+    kernel = Kernel(read(path), namespace)
+    errors = [kernel.run(n, seconds) for n in kernel.code_cells]
+    return [e for e in errors if e is not None]

@@ -1,9 +1,9 @@
 """The trust boundary: sandboxed worker processes that run student code.
 
 The grader forks a *zygote* before it loads any check or reference: a process holding
-only numpy and torch, already imported. Each worker is forked from it, so starting or
-replacing one costs milliseconds instead of a torch import, and nothing of the grader's is
-in its memory. A worker, before it touches student code:
+only numpy, torch, matplotlib and IPython's shell, already imported. Each worker is forked
+from it, so starting or replacing one costs milliseconds instead of a torch import, and
+nothing of the grader's is in its memory. A worker, before it touches student code:
 
 - leaves the grader's session and process group (setsid);
 - when the grader is root: enters its own mount and network namespaces where the kernel
@@ -199,14 +199,22 @@ class Zygote:
     """A clean process, forked early, that forks workers on request."""
 
     def __init__(self) -> None:
+        # Imported here so every worker has them for free; IPython's shell, the real widgets
+        # and the inline backend are what a notebook needs (notebook.py).
+        import IPython.core.interactiveshell  # noqa: F401
+        import IPython.core.profiledir  # noqa: F401
+        import IPython.utils.text  # noqa: F401
+        import ipywidgets  # noqa: F401
         import matplotlib
-        import numpy  # noqa: F401 - imported here so every worker has them for free
+        import matplotlib_inline.backend_inline  # noqa: F401
+        import numpy  # noqa: F401
         import torch
 
         from autograder.engine import worker  # noqa: F401 - the worker's code, before any hiding
 
         matplotlib.use("Agg")
         import matplotlib.pyplot  # noqa: F401 - and its font list, built once, not per notebook
+
 
         torch.set_num_threads(1)
         gc.collect()

@@ -7,20 +7,31 @@ is the sentence the student reads.
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from autograder.engine import notebook
 from autograder.engine.sandbox import Jail, SandboxUser, Worker, WorkerLost, Zygote
 
 CALL_TIMEOUT = 10.0  # seconds for one call of a student function
 LOAD_TIMEOUT = {".py": 30.0, ".ipynb": 180.0}
+# A notebook cell's share: past it the worker interrupts the cell (KeyboardInterrupt) and the
+# notebook goes on; CELL_GRACE later the grader gives up on it. Tests shorten it (env).
+CELL_TIMEOUT = float(os.environ.get("HW0_CELL_SECONDS", "60"))
+CELL_GRACE = 5.0
+MAX_SHOWN = 10  # cell errors, and notes, at the top of the feedback
 # Seconds of worker time for all the checks of one file, loads included: a function that
 # answers just inside CALL_TIMEOUT on every one of hundreds of inputs must not keep
 # Gradescope past its own timeout (10 minutes by default) without a results.json.
 FILE_BUDGET = {".py": 150.0, ".ipynb": 300.0}
+ENVIRONMENT = ("The grading environment has Python's standard library, "
+               + ", ".join(notebook.ENVIRONMENT[:-1]) + f" and {notebook.ENVIRONMENT[-1]} only "
+               "(no network, nothing can be installed): use those instead.")
 
 
 class SubmissionError(Exception):
@@ -40,7 +51,9 @@ class Student:
     """One student file (hw0.py or the notebook) behind a sandboxed worker.
 
     The worker is started on first use and replaced when it dies or hangs, so one broken
-    function costs only the checks that call it.
+    function costs only the checks that call it. A notebook runs cell by cell, each cell a
+    request with its own deadline: a cell that the worker could not interrupt, or that ended
+    the worker, is where every later run of the notebook stops (what came before is graded).
     """
 
     def __init__(self, path: Path | None, expected_name: str, zygote: Zygote,
@@ -48,11 +61,17 @@ class Student:
         self.path, self.expected_name = path, expected_name
         self._zygote, self._user, self._hide, self._scratch = zygote, user, hide, scratch
         self._worker: Worker | None = None
-        self.load_errors: list[dict[str, Any]] = []
+        self.load_errors: list[dict[str, Any]] = []  # of the first run, in order
+        self.load_notes: list[dict[str, Any]] = []
         self.lost: list[str] = []
         self._starts = 0
         self._spent = 0.0
         self._load_failed: str | None = None
+        self._runs: Path | None = None  # what the worker gets: the notebook without outputs
+        self._cells: dict[int, notebook.Cell] = {}
+        self._code_cells: list[int] = []
+        self._stop_before: int | None = None  # a notebook cell that hung or ended the worker
+        self._skip: set[int] = set()  # cells interrupted once: not run again on a restart
 
     # -- lifecycle
 
@@ -60,28 +79,108 @@ class Student:
         if self.path is None:
             raise SubmissionError(f"{self.expected_name} was not found in the submission; "
                                   f"upload a file named exactly {self.expected_name}.")
-        if self._load_failed:  # it would only hang or die again: fail fast
-            raise SubmissionError(self._load_failed)
-        self._time_left()
-        if self._worker is None or not self._worker.alive:
+        while True:
+            if self._load_failed:  # it would only fail, hang or die again: fail fast
+                raise SubmissionError(self._load_failed)
+            self._time_left()
+            if self._worker is not None and self._worker.alive:
+                return self._worker
             if self._starts >= 8:
                 raise SubmissionError(f"{self.path.name} keeps crashing or hanging; "
                                       "not started again.")
             self._starts += 1
-            output = self._scratch / f"output-{self.path.suffix[1:]}-{self._starts}.txt"
-            self._worker = self._zygote.spawn(Jail(self.path, self._hide), self._user, output)
+            if self.path.suffix == ".ipynb":
+                self._start_notebook()
+            else:
+                self._start_module()
+
+    def _spawn(self, source: Path) -> None:
+        output = self._scratch / f"output-{self.path.suffix[1:]}-{self._starts}.txt"
+        self._worker = self._zygote.spawn(Jail(source, self._hide), self._user, output)
+
+    def _start_module(self) -> None:
+        """hw0.py: one load request; a file that does not compile is graded no further."""
+        self._spawn(self.path)
+        try:
+            info = self._timed({"op": "load", "path": self.path.name}, LOAD_TIMEOUT[".py"])
+        except WorkerLost as exc:
+            self.lost.append(f"loading {self.path.name}: {exc.reason}")
+            self._load_failed = (
+                f"Running {self.path.name} did not finish: {exc.reason}. Make sure the "
+                "file does not loop forever, exit, or kill its own process when run.")
+            return
+        if self._starts == 1:
+            self.load_errors = _expect_errors(info.get("ok") if isinstance(info, dict) else None)
+        first = self.load_errors[0] if self.load_errors else {}
+        if first.get("compiles") is False:
+            self.close()
+            self._load_failed = (f"{self.path.name} does not compile ({_line(first)}), so "
+                                 "nothing in it could be graded: see the top of the feedback.")
+
+    def _start_notebook(self) -> None:
+        """Every code cell in order, each its own request (carrying on past errors)."""
+        if self._runs is None and not self._prepare_notebook():
+            return
+        self._spawn(self._runs)
+        first_run = self._starts == 1
+        started = time.monotonic()
+        try:
+            self._timed({"op": "open", "path": self._runs.name}, CALL_TIMEOUT)
+        except WorkerLost as exc:
+            self._load_failed = f"{self.path.name} could not be opened: {exc.reason}."
+            return
+        for number in self._code_cells:
+            if self._stop_before is not None and number >= self._stop_before:
+                return
+            if number in self._skip:
+                continue
+            seconds = min(CELL_TIMEOUT, LOAD_TIMEOUT[".ipynb"] - (time.monotonic() - started))
+            if seconds < 1.0:
+                self._stop_before = number
+                if first_run:
+                    self.load_errors.append(
+                        {"type": "NotebookTime", "cell": number, "line": self._where(number),
+                         "message": f"not run: the notebook used up its "
+                                    f"{LOAD_TIMEOUT['.ipynb']:g} s"})
+                return
             try:
-                info = self._timed({"op": "load", "path": self.path.name},
-                                   LOAD_TIMEOUT.get(self.path.suffix, 30.0))
+                reply = self._timed({"op": "cell", "number": number, "seconds": seconds},
+                                    seconds + CELL_GRACE)
             except WorkerLost as exc:
-                self.lost.append(f"loading {self.path.name}: {exc.reason}")
-                self._load_failed = (
-                    f"Running {self.path.name} did not finish: {exc.reason}. Make sure the "
-                    "file does not loop forever, exit, or kill its own process when run.")
-                raise SubmissionError(self._load_failed) from None
-            if self._starts == 1:
-                self.load_errors = _expect_load_info(info)
-        return self._worker
+                self.lost.append(f"cell {number}: {exc.reason}")
+                self._stop_before = number
+                if first_run:
+                    self.load_errors.append({"type": "CellLost", "cell": number,
+                                             "line": self._where(number),
+                                             "message": exc.reason})
+                return
+            error, notes = _expect_cell(reply)
+            if error and error.get("type") == "TimeLimit":
+                self._skip.add(number)
+            if first_run:
+                self.load_errors += [error] if error else []
+                self.load_notes = notes
+
+    def _prepare_notebook(self) -> bool:
+        """Read the notebook here, in the grader, and give the worker its code without
+        outputs (embedded images never fill its private folder). False: not a notebook."""
+        try:
+            cells = notebook.read(self.path)
+        except (notebook.NotANotebook, OSError) as exc:
+            self._load_failed = (f"{self.path.name} could not be read as a notebook: see the "
+                                 "top of the feedback.")
+            self.load_errors = [{"type": "NotANotebook", "message": str(exc), "line": None}]
+            return False
+        self._cells = {c.number: c for c in cells}
+        self._code_cells = [c.number for c in cells if c.kind == "code"]
+        folder = self._scratch / f"notebook-{id(self)}"
+        folder.mkdir()
+        self._runs = folder / self.path.name
+        self._runs.write_bytes(notebook.stripped(cells))
+        return True
+
+    def _where(self, number: int) -> str:
+        return self._cells[number].where()
 
     def close(self) -> None:
         if self._worker is not None:
@@ -111,6 +210,32 @@ class Student:
         finally:
             self._spent += time.monotonic() - started
 
+    # -- what the student reads
+
+    def problems(self) -> list[str]:
+        """What to fix first, for the top of the feedback: each load or cell error once,
+        then each note (a skipped shell command), located as the student sees the file."""
+        if self.path is None:
+            return []
+        shown = [_problem(self.path.name, e) for e in self.load_errors[:MAX_SHOWN]]
+        if len(self.load_errors) > MAX_SHOWN:
+            shown.append(f"{self.path.name}: {len(self.load_errors) - MAX_SHOWN} more cells "
+                         "raised errors; fix the ones above first.")
+        for note in self.load_notes[:MAX_SHOWN]:
+            shown.append(f"{self.path.name}, {note.get('where')}: {note.get('message')}.")
+        return shown
+
+    def _missing(self, name: str) -> str:
+        """A name the file never defined, pointing at the first thing that went wrong."""
+        first = self.load_errors[0] if self.load_errors else None
+        if first is None:
+            return f"{name} is not defined in {self.path.name}."
+        if first.get("type") in ("TimeLimit", "CellLost", "NotebookTime"):
+            return (f"{name} is not defined: {first.get('line')} did not finish (see the top "
+                    "of the feedback).")
+        return (f"{name} is not defined: {_line(first)} raised {first.get('type')} (see the "
+                "top of the feedback); fix that first.")
+
     # -- asking
 
     def _ask(self, message: dict[str, Any], what: str, timeout: float) -> Any:
@@ -120,7 +245,7 @@ class Student:
         except WorkerLost as exc:
             self.lost.append(f"{what}: {exc.reason}")
             raise SubmissionError(f"{what} did not return: {exc.reason}.") from None
-        return read_reply(reply, what, self.path.name)
+        return read_reply(reply, what, self._missing)
 
     def value(self, name: str) -> Any:
         """The plain-data value of a module-level name (validate it with `as_*`)."""
@@ -146,16 +271,63 @@ class Student:
         return reply["value"], reply["grads"]
 
 
-def _expect_load_info(info: Any) -> list[dict[str, Any]]:
-    if not isinstance(info, dict) or "ok" not in info:
+def _expect_errors(info: Any) -> list[dict[str, Any]]:
+    """The errors of a load reply (untrusted: plain dicts only, at most 20)."""
+    if not isinstance(info, dict):
         return [{"type": "Error", "message": "could not load the file", "line": None}]
-    errors = info["ok"].get("errors", []) if isinstance(info["ok"], dict) else []
-    return [e for e in errors if isinstance(e, dict)][:5]
+    errors = info.get("errors", [])
+    return [e for e in errors if isinstance(e, dict)][:20] if isinstance(errors, list) else []
 
 
-def read_reply(reply: Any, what: str, filename: str) -> Any:
+def _expect_cell(reply: Any) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """(the cell's error, the notes so far) of a cell reply (untrusted)."""
+    ok = reply.get("ok") if isinstance(reply, dict) else None
+    if not isinstance(ok, dict):
+        error = reply.get("error") if isinstance(reply, dict) else None
+        return (error if isinstance(error, dict) else {"type": "Error", "message": ""}), []
+    error, notes = ok.get("error"), ok.get("notes")
+    notes = [n for n in notes if isinstance(n, dict)][:20] if isinstance(notes, list) else []
+    return (error if isinstance(error, dict) else None), notes
+
+
+def _line(error: dict[str, Any]) -> str:
+    return str(error.get("line") or "its first lines")
+
+
+def _problem(name: str, e: dict[str, Any]) -> str:
+    """One load or cell error as the top of the feedback says it."""
+    kind, where = e.get("type"), e.get("line")
+    message = str(e.get("message", "")).rstrip(". ")
+    if e.get("compiles") is False:
+        return (f"{name} does not compile: {kind} at {_line(e)}: {message}. Nothing in "
+                f"{name} could be graded until it compiles: fix that line and run the file "
+                "once yourself.")
+    if kind == "NotANotebook":
+        return str(message)
+    if kind == "TimeLimit":
+        return (f"{name}: {where} was still running after {CELL_TIMEOUT:g} s and was "
+                "interrupted, as Jupyter's stop button does; the cells after it still ran. "
+                "Make it finish sooner (fewer steps or a smaller search).")
+    if kind == "CellLost":
+        return (f"{name}: {where} could not be interrupted or ended the notebook "
+                f"({message}); only the cells before it were graded. Make it finish sooner, "
+                "and do not exit or kill the process from a cell.")
+    if kind == "NotebookTime":
+        return (f"{name}: {where} and the cells after it were not run: the notebook used "
+                f"up its {LOAD_TIMEOUT['.ipynb']:g} s. Make slow cells faster.")
+    if name.endswith(".ipynb"):
+        text = f"{name}: {where or 'a cell'} raised {kind}: {message}."
+        after = "The cells after it still ran; what it would have defined is missing."
+    else:
+        text = f"Running {name} raised {kind}{f' at {where}' if where else ''}: {message}."
+        after = "What was defined before that line was graded."
+    return " ".join([text, after] if kind != "ModuleNotFoundError" else [text, ENVIRONMENT])
+
+
+def read_reply(reply: Any, what: str, missing: Callable[[str], str]) -> Any:
     """The value in a worker's reply (worker.answer), marked single precision when the
-    student's was; the student's exception, a missing name or a malformed reply raised."""
+    student's was; the student's exception, a missing name (`missing(name)` says it) or a
+    malformed reply raised."""
     if not isinstance(reply, dict) or not (set(reply) == {"error"}
                                            or {"ok"} <= set(reply) <= {"ok", "single"}):
         raise SubmissionError(f"{what}: the answer could not be read.")
@@ -163,7 +335,7 @@ def read_reply(reply: Any, what: str, filename: str) -> Any:
         raise _student_error(what, reply["error"])
     value = reply.get("ok")
     if isinstance(value, dict) and set(value) == {"__missing__"}:
-        raise SubmissionError(f"{what.split('(')[0]} is not defined in {filename}.")
+        raise SubmissionError(missing(what.split("(")[0]))
     return as_single(value) if reply.get("single") is True else value
 
 

@@ -21,10 +21,11 @@ class Found:
 
 
 def _near_miss(expected: str) -> re.Pattern[str]:
-    """`HW0.py`, `hw0 (1).py`, `hw0-2.py`, `color_organ_learning (1).ipynb`: the expected
-    name up to case, with a copy suffix."""
+    """`HW0.py`, `hw0 (1).py`, `hw0-2.py`, `color_organ_learning (1).ipynb`, Colab's `Copy of
+    color_organ_learning.ipynb`: the expected name up to case, with a copy prefix or suffix."""
     stem, suffix = expected.rsplit(".", 1)
-    return re.compile(rf"{re.escape(stem)}[\s_-]*(\(\d+\)|\d+|copy)?\.{suffix}", re.IGNORECASE)
+    return re.compile(rf"(copy of\s+)?{re.escape(stem)}[\s_-]*(\(\d+\)|\d+|copy)?\.{suffix}",
+                      re.IGNORECASE)
 
 
 def find(root: Path) -> Found:
@@ -42,7 +43,10 @@ def find(root: Path) -> Found:
     for expected in (HW0_PY, NOTEBOOK):
         exact = [p for p in candidates if p.name == expected]
         near = [p for p in candidates if _near_miss(expected).fullmatch(p.name)]
-        chosen = min(exact or near, key=lambda p: (len(p.parts), str(p)), default=None)
+        # No such name, but exactly one file of the kind: surely the one meant.
+        only = [p for p in candidates if p.suffix.lower() == Path(expected).suffix]
+        only = only if len(only) == 1 and not (exact or near) else []
+        chosen = min(exact or near or only, key=lambda p: (len(p.parts), str(p)), default=None)
         found.files[expected] = chosen
         rel = chosen.relative_to(root) if chosen else None
         if chosen is None:

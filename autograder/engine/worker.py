@@ -1,13 +1,15 @@
 """The worker: the only place student code runs (inside the sandbox, see sandbox.py).
 
-It loads the student's hw0.py (or runs the notebook) once, then answers requests from the
-grader: the value of a name, or the result of calling a function on the arrays it is sent.
+It loads the student's hw0.py once (or runs the notebook, cell by cell as the grader asks,
+see notebook.py), then answers requests from the grader: the value of a name, or the result
+of calling a function on the arrays it is sent.
 Whatever the student returns is turned into plain data here; the grader validates it again,
 since nothing in this process can be trusted.
 """
 
 from __future__ import annotations
 
+import sys
 import traceback
 import types
 from pathlib import Path
@@ -90,13 +92,15 @@ def answer(value: Any, plain: Any = None) -> dict[str, Any]:
 
 
 def describe_error(exc: BaseException, filename: str) -> dict[str, Any]:
-    """The exception as the student should see it: type, message, their line that raised."""
+    """The exception as the student should see it: type, message, their line that raised
+    (a SyntaxError's own line: the file does not compile)."""
     line = None
+    if isinstance(exc, SyntaxError) and Path(exc.filename or "").name == filename:
+        line = f"{filename} line {exc.lineno}"
     for frame in traceback.extract_tb(exc.__traceback__):
-        if Path(frame.filename).name == filename or frame.filename.startswith("<cell"):
-            line = f"{Path(frame.filename).name.strip('<>')} line {frame.lineno}"
-    message = str(exc) if not isinstance(exc, SystemExit) else f"exit code {exc.code!r}"
-    return {"type": type(exc).__name__, "message": message[:500], "line": line}
+        if Path(frame.filename).name == filename:
+            line = f"{filename} line {frame.lineno}"
+    return {"type": type(exc).__name__, "message": notebook.message(exc), "line": line}
 
 
 class Session:
@@ -105,24 +109,55 @@ class Session:
     def __init__(self) -> None:
         self.names: dict[str, Any] = {}
         self.filename = ""
+        self.kernel: notebook.Kernel | None = None
 
     def load(self, path: str) -> dict[str, Any]:
-        """Run hw0.py as a module, or the notebook's cells in order; keep what got defined."""
-        self.filename = Path(path).name
+        """Run hw0.py as a module, or every code cell of the notebook in order; keep what
+        got defined. The entry point on every platform (the student kit's too). The grader
+        runs a notebook cell by cell instead (`open`, `cell`), to know which cell hangs."""
+        sys.stdin = notebook.NoInput()
         if path.endswith(".ipynb"):
-            errors = notebook.run(path, self.names)
+            self.open(path)
+            errors = [e for e in (self.cell(n)["error"] for n in self.kernel.code_cells) if e]
+            return {"errors": errors, "notes": self.kernel.notes, "names": self.defined()}
+        self.filename = Path(path).name
+        module = types.ModuleType("hw0")
+        module.__file__ = str(Path(path).resolve())
+        self.names = module.__dict__
+        errors = []
+        try:
+            code = compile(Path(path).read_bytes(), module.__file__, "exec")
+        except (SyntaxError, ValueError) as exc:  # ValueError: null bytes. Nothing ran.
+            line = f"line {exc.lineno}" if getattr(exc, "lineno", None) else None
+            errors.append({**describe_error(exc, self.filename), "line": line, "compiles": False})
         else:
-            module = types.ModuleType("hw0")
-            module.__file__ = str(Path(path).resolve())
-            self.names = module.__dict__
-            errors = []
             try:
-                code = compile(Path(path).read_bytes(), module.__file__, "exec")
                 exec(code, self.names)  # noqa: S102 - student code, inside the sandbox
             except BaseException as exc:  # noqa: BLE001 - SystemExit too: report, keep names
                 errors.append(describe_error(exc, self.filename))
-        defined = sorted(k for k in self.names if not k.startswith("_"))
-        return {"errors": errors, "names": defined[:2000]}
+        return {"errors": errors, "notes": [], "names": self.defined()}
+
+    def open(self, path: str) -> dict[str, Any]:
+        """Read the notebook and start its IPython shell; the numbers of its code cells."""
+        self.filename = Path(path).name
+        self.kernel = notebook.Kernel(notebook.read(path), self.names)
+        return {"code_cells": self.kernel.code_cells}
+
+    def cell(self, number: int, seconds: float | None = notebook.CELL_SECONDS) -> dict[str, Any]:
+        """Run one code cell of the open notebook: its error (None) and the notes so far."""
+        if self.kernel is None or number not in self.kernel.code_cells:
+            raise ValueError(f"no code cell {number}")
+        return {"error": self.kernel.run(number, seconds), "notes": self.kernel.notes}
+
+    def defined(self) -> list[str]:
+        hidden = self.kernel.hidden() if self.kernel else set()
+        return sorted(k for k in self.names if not k.startswith("_") and k not in hidden)[:2000]
+
+    def describe(self, exc: BaseException) -> dict[str, Any]:
+        """An exception from a request, located in the student's file or cell."""
+        if self.kernel is not None:
+            return self.kernel.describe(exc)
+        return describe_error(exc, self.filename)
 
     def get(self, name: str) -> dict[str, Any]:
         return answer(self.names[name] if name in self.names else {"__missing__": name})
@@ -176,6 +211,10 @@ def serve(requests: int, replies: int) -> None:
             op = request["op"]
             if op == "load":
                 reply = {"ok": session.load(request["path"])}
+            elif op == "open":
+                reply = {"ok": session.open(request["path"])}
+            elif op == "cell":
+                reply = {"ok": session.cell(request["number"], request.get("seconds"))}
             elif op == "get":
                 reply = session.get(request["name"])
             elif op == "call":
@@ -183,7 +222,7 @@ def serve(requests: int, replies: int) -> None:
             else:
                 reply = {"error": {"type": "Protocol", "message": f"unknown op {op!r}"}}
         except BaseException as exc:  # noqa: BLE001 - the student's exception is the answer
-            reply = {"error": describe_error(exc, session.filename)}
+            reply = {"error": session.describe(exc)}
         try:
             channel.send(replies, {**reply, "id": request_id})
         except BaseException:  # noqa: BLE001 - e.g. an array that cannot be encoded

@@ -1,0 +1,156 @@
+"""Notebooks as Jupyter, Colab and VS Code save them (tests/corpus/notebooks/quirks.py),
+graded in one `python -m autograder batch` run: each loses exactly the Q5 parts it names,
+shows the note it names, and never moves a hw0.py part. Then the notebook reader and the
+IPython kernel directly, on what a batch cannot see."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from autograder.engine import notebook, worker
+from autograder.staff.verify import lost_parts
+from tests.conftest import PROJECT, run_cli
+from tests.corpus.notebooks.quirks import CELL_SECONDS, QUIRKS, reference
+
+HW0_PARTS = {"q1", "q2", "q3a", "q3b", "q3c", "q3d", "q3e", "q4a", "q4b", "q4c", "q4d", "q6"}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    root = tmp_path_factory.mktemp("quirks")
+    for quirk in QUIRKS:
+        quirk.write(root / quirk.name)
+    out = tmp_path_factory.mktemp("quirks-results")
+    done = run_cli("batch", root, "-o", out, env={"HW0_CELL_SECONDS": str(CELL_SECONDS)})
+    assert done.returncode == 0, done.stderr[-3000:]
+    return {p.parent.name: json.loads(p.read_text()) for p in out.glob("*/results.json")}
+
+
+@pytest.mark.parametrize("quirk", QUIRKS, ids=lambda q: q.name)
+def test_quirk_scores_exactly_and_says_why(graded: dict, quirk) -> None:  # noqa: ANN001
+    results = graded[quirk.name]
+    lost = lost_parts(results)
+    assert lost - HW0_PARTS == set(quirk.loses), results["output"][:3000]
+    assert lost & HW0_PARTS == (HW0_PARTS if quirk.hw0 else set())
+    for test in results["tests"]:  # a lost part is lost entirely, a kept one in full
+        assert test["score"] in (0, test["max_score"]), test
+    for phrase in quirk.says:
+        assert phrase in results["output"], (phrase, results["output"][:3000])
+    tests = {t["number"]: t["output"] for t in results["tests"]}
+    for number, phrase in quirk.test_says.items():
+        assert phrase in tests[number], tests[number]
+    assert "Traceback" not in json.dumps(results)
+
+
+def test_each_problem_is_said_once_at_the_top(graded: dict) -> None:
+    broken = graded["hw0_does_not_compile"]
+    assert broken["output"].count("does not compile") == 1
+    hw0_tests = [t["output"] for t in broken["tests"] if t["tags"][0] in HW0_PARTS]
+    assert all(len(out) < 200 and "does not compile" in out for out in hw0_tests), hw0_tests
+    stray = graded["stray_assert_in_the_middle"]
+    assert stray["output"].count("AssertionError") == 1
+    assert all("AssertionError" not in t["output"] for t in stray["tests"])
+
+
+def test_what_to_fix_comes_before_what_was_printed(graded: dict) -> None:
+    output = graded["input_call"]["output"]
+    assert output.index("input() cannot be answered") < output.index("Printed by")
+
+
+# ---------------------------------------------------------------- reading and the kernel
+
+
+@pytest.mark.parametrize("data, says", [
+    (b"", "is empty"),
+    (b"{not json", "is not JSON"),
+    (b'{"a": 1}', "JSON but not a notebook"),
+    (b"  <html><body>Jupyter</body></html>", "web page (HTML)"),
+])
+def test_a_file_that_is_not_a_notebook_says_what_it_is(data: bytes, says: str) -> None:
+    with pytest.raises(notebook.NotANotebook, match=re.escape(says)):
+        notebook.parse(data, "color_organ_learning.ipynb")
+
+
+def test_stripped_keeps_every_cell_number_and_no_output() -> None:
+    nb = reference()
+    nb["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x" * 999}]
+    cells = notebook.parse(json.dumps(nb).encode(), "n.ipynb")
+    again = notebook.parse(notebook.stripped(cells), "n.ipynb")
+    assert again == cells and len(again) == len(nb["cells"])
+    assert b"x" * 999 not in notebook.stripped(cells)
+
+
+def test_a_cell_is_named_as_the_student_sees_it() -> None:
+    cell = notebook.Cell(14, "code", "# BEGIN SOLUTION\n\nbinary_lp = (desired_lp >= 0.7)\n")
+    assert cell.where(6) == "cell 14 (the one that starts `binary_lp = ...`), line 6"
+    assert notebook.Cell(3, "code", "for i in range(10):\n    pass").where() == \
+        "cell 3 (the one that starts `for i in range(10):`)"
+
+
+def test_the_kernel_writes_no_history_and_names_each_skipped_command(tmp_path: Path,
+                                                                     monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "stdin", sys.stdin)  # the kernel replaces it: put it back after
+    cells = [notebook.Cell(1, "markdown", "# title"),
+             notebook.Cell(2, "code", "x = !echo hi\n%system echo hi\ny = 1"),
+             notebook.Cell(3, "code", "%%script bash\necho hi > made_by_bash.txt"),
+             notebook.Cell(4, "code", "%conda install seaborn\nz = y + 1")]
+    session = worker.Session()
+    session.names = {}
+    session.kernel = notebook.Kernel(cells, session.names)
+    assert [session.cell(n, None)["error"] for n in (2, 3, 4)] == [None, None, None]
+    assert session.names["z"] == 2 and list(session.names["x"]) == []
+    assert [n["cell"] for n in session.kernel.notes] == [2, 3, 4]
+    assert not (tmp_path / "made_by_bash.txt").exists()
+    assert not list(tmp_path.rglob("*.sqlite")) and not (tmp_path / ".ipython").exists()
+    assert session.kernel.shell.history_manager.hist_file == ":memory:"
+
+
+def test_a_call_into_a_cell_function_names_that_cell(monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(sys, "stdin", sys.stdin)
+    cells = [notebook.Cell(1, "code", "import math\n"),
+             notebook.Cell(2, "code", "def f(x):\n    return math.log(x)\n")]
+    session = worker.Session()
+    session.kernel = notebook.Kernel(cells, session.names)
+    for n in (1, 2):
+        session.cell(n, None)
+    with pytest.raises(ValueError) as raised:
+        session.call("f", [-1.0])
+    assert session.describe(raised.value)["line"] == \
+        "cell 2 (the one that starts `def f(x):`), line 2"
+
+
+@pytest.mark.parametrize("line, says", [
+    ('name = input("Your name: ")', "input() cannot be answered while grading"),
+    ('print "x"', "Missing parentheses"),
+    ("import seaborn", "No module named 'seaborn'"),
+])
+def test_hw0_load_errors_say_what_happened(tmp_path: Path, monkeypatch, line: str,  # noqa: ANN001
+                                           says: str) -> None:
+    monkeypatch.setattr(sys, "stdin", sys.stdin)
+    (tmp_path / "hw0.py").write_text(f"x = 1\n{line}\ny = 2\n")
+    session = worker.Session()
+    error, = session.load(str(tmp_path / "hw0.py"))["errors"]
+    assert says in error["message"] and "line 2" in error["line"]
+    compiles = error.get("compiles", True)
+    assert session.names.get("x") == (1 if compiles else None)  # what ran before is kept
+
+
+def test_the_students_guide_lists_the_grading_environment() -> None:
+    """docs/students.md names every package a notebook may import, with the version the
+    requirements install (so the list cannot drift from the image)."""
+    guide = (PROJECT / "docs" / "students.md").read_text()
+    section = guide.split("## The grading environment", 1)[1].split("\n## ", 1)[0]
+    requirements = (PROJECT / "requirements.txt").read_text()
+    for package in notebook.ENVIRONMENT:
+        pin = re.search(rf"^{package.lower()}\s*([=><]=\s*[\w.]+)", requirements, re.M | re.I)
+        assert pin, f"{package} is not in requirements.txt"
+        assert f"| {package} | `{pin.group(1).replace(' ', '')}` |" in section, package
+        version(package)  # installed here, as in the image
