@@ -160,7 +160,7 @@ Q4B_CASES = {
     "iv": "w < 0, x > 0, phi(x) > 0",
 }
 # BEGIN SOLUTION
-# TEMPLATE: Q4B = {case: {"slope": None, "elbow": None} for case in Q4B_CASES}  # TODO
+# TEMPLATE: Q4B = {case: {"slope": None, "elbow": None} for case in Q4B_CASES}  # TODO: each case's slope and elbow words
 
 
 def _relu_sgd_step(w, b, x, y, lr):

@@ -100,7 +100,7 @@ Q4B_CASES = {
     "iii": "w > 0, x < 0, phi(x) > 0",
     "iv": "w < 0, x > 0, phi(x) > 0",
 }
-Q4B = {case: {"slope": None, "elbow": None} for case in Q4B_CASES}  # TODO
+Q4B = {case: {"slope": None, "elbow": None} for case in Q4B_CASES}  # TODO: each case's slope and elbow words
 
 
 def elbows(W1, b):

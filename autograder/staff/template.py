@@ -103,13 +103,22 @@ def stale() -> list[str]:
 
 
 def main(check: bool = False) -> int:
+    """Regenerate (or, with check, report on) what comes from the reference: the template
+    and the names-and-signatures table of docs/students.md (staff/names.py)."""
+    from autograder.staff import names as names_doc
+
+    docs = names_doc.docs_text()
+    docs_stale = names_doc.DOCS.read_text(encoding="utf-8") != docs
     if check:
-        names = stale()
-        print("student_template/ is stale: " + ", ".join(names) if names
-              else "student_template/ is up to date.")
+        names = stale() + (["docs/students.md"] if docs_stale else [])
+        print("stale: " + ", ".join(names) if names
+              else "student_template/ and docs/students.md are up to date.")
         return 1 if names else 0
     TEMPLATE.mkdir(exist_ok=True)
     for name, text in generated().items():
         (TEMPLATE / name).write_text(text, encoding="utf-8")
         print(f"wrote student_template/{name}")
+    if docs_stale:
+        names_doc.DOCS.write_text(docs, encoding="utf-8")
+        print("wrote docs/students.md (names and signatures)")
     return 0
