@@ -79,7 +79,7 @@ def last_line(passed: int, total: int, more: int) -> str:
     also = f"Gradescope also runs {more} more." if more else "Gradescope runs the same checks."
     if passed == total:
         return f"All {total} public checks pass; {also}"
-    return f"{passed} of {total} public checks pass: fix the others (above). {also}"
+    return f"{passed} of {total} public checks pass; fix the rest. {also}"
 
 
 def _split(output: str) -> tuple[str, str]:
