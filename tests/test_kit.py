@@ -198,7 +198,7 @@ def test_kit_checks_in_process_spawn_only_follow_the_policy(kit: Kit, tmp_path: 
     monkeypatch.setattr(fixtures, "active", fixtures.Replay(json.loads(
         selfcheck.FIXTURES.read_text())))
     folder = submission(tmp_path / "mine", (PROJECT / "reference" / "hw0.py").read_text())
-    with grade.Grader(engine.SpawnZygote(warm=1), engine.NoUser()) as grader:
+    with grade.Grader(engine.SpawnZygote([folder / "hw0.py"]), engine.NoUser()) as grader:
         data = grader.grade(folder, public_only=True)
     assert {t["number"] for t in data["tests"]} >= set(HW0_CHECKS)
     for t in data["tests"]:

@@ -141,9 +141,9 @@ def record() -> dict:
     from autograder.kit.engine import NoUser, SpawnZygote
 
     recording = fixtures.Recording(reference_module())
-    zygote = SpawnZygote(warm=1)
     with tempfile.TemporaryDirectory(prefix="hw0-kit-") as tmp:
         shutil.copy(PROJECT / "reference" / HW0_PY, Path(tmp) / HW0_PY)
+        zygote = SpawnZygote(preload=[Path(tmp) / HW0_PY])
         student = Student(Path(tmp) / HW0_PY, HW0_PY, zygote, NoUser(), [], Path(tmp))
         fixtures.active = recording
         try:
