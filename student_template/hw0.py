@@ -3,7 +3,7 @@
 Fill in every function and constant marked TODO. Proofs and derivations go on your written
 PDF; this file holds what a computer can check. Arrays come in as float64 numpy arrays; you
 may return numpy arrays, torch tensors, lists or Python floats. Shapes must match exactly.
-Check your work with:  python -m autograder check
+Check your work with the kit's self-check:  python -m hw0_selfcheck
 """
 
 import numpy as np
