@@ -40,9 +40,9 @@ def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
     form only; `more`: how many checks Gradescope runs beyond what passed here in full."""
     tests = data["tests"]
     rows = Table(box=None, pad_edge=False, show_edge=False, expand=False, padding=(0, 1))
-    rows.add_column("check", overflow="ellipsis", no_wrap=True, max_width=WIDTH - 16)
-    rows.add_column("part", no_wrap=True)
-    rows.add_column("score", justify="right", no_wrap=True)
+    rows.add_column("check", overflow="ellipsis", no_wrap=True, max_width=WIDTH - 20)
+    rows.add_column("part", no_wrap=True, min_width=4)
+    rows.add_column("score", justify="right", no_wrap=True, min_width=9)  # "0.5 / 0.5"
     for t in tests:
         passed = t["status"] == "passed"
         mark = ("form" if t["number"] in form_only else "ok") if passed else "FIX"
