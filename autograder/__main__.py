@@ -1,4 +1,4 @@
-"""Command line: python -m autograder {grade,check,template} ... (see README)."""
+"""Command line: python -m autograder {grade,check,build-kit,...} ... (see README)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-j", "--jobs", type=int, default=None)
     p = sub.add_parser("build-zip", help="the autograder.zip to upload to Gradescope")
     p.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"))
+    p = sub.add_parser("build-kit", help="the answer-free kit students download")
+    p.add_argument("-o", "--output", type=Path, default=Path("hw0-kit.zip"))
     p = sub.add_parser("template", help="regenerate student_template/ from reference/")
     p.add_argument("--check", action="store_true", help="only report whether it is stale")
     args = parser.parse_args(argv)
@@ -53,6 +55,13 @@ def main(argv: list[str] | None = None) -> int:
 
         names = buildzip.build(args.output)
         print(f"wrote {args.output}: {len(names)} files (setup.sh and run_autograder at the root)")
+        return 0
+    if args.command == "build-kit":
+        from autograder.staff import buildkit
+
+        names = buildkit.build(args.output)
+        print(f"wrote {args.output}: {len(names)} files (README.md first; "
+              "hw0_selfcheck/ is the self-check)")
         return 0
     if args.command == "verify":
         from autograder.staff import verify
@@ -84,8 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{data['score']:g} / {sum(t['max_score'] for t in data['tests']):g} "
               f"-> {args.output}")
         return 0
+    from autograder.checks.policy import NONE, POLICY
+
     data = grade.grade(args.dir, public_only=True, progress=report.progress)
-    print(report.table(data))
+    report.show(data, more=sum(kit == NONE for kit, _ in POLICY.values()))
     return 0
 
 

@@ -1,7 +1,8 @@
 """Grading one submission folder into a Gradescope results dict.
 
 The order matters: the zygote (sandbox.py) is forked first, before the checks and the
-reference are imported, so no worker ever has them in memory.
+reference are imported, so no worker ever has them in memory. The student kit gives the
+Grader its portable engine instead (kit/engine.py), so nothing Linux-only is imported there.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import autograder
 from autograder import results
-from autograder.engine.sandbox import SandboxUser, Zygote
 from autograder.engine.student import Student, SubmissionError
+
+if TYPE_CHECKING:
+    from autograder.engine.sandbox import SandboxUser, Zygote
 
 PACKAGE_DIR = Path(autograder.__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -116,12 +119,19 @@ class Grader:
     """Grades submissions one after another with one zygote and one sandbox uid.
 
     Create it before anything imports the checks or the reference (see the module
-    docstring); use it as a context manager so the zygote is closed.
+    docstring); use it as a context manager so the zygote is closed. Without arguments it
+    uses the Linux sandbox; the student kit passes its spawn engine (kit/engine.py).
     """
 
-    def __init__(self) -> None:
-        self.zygote = Zygote()
-        self.user = SandboxUser()
+    def __init__(self, zygote: Zygote | None = None, user: SandboxUser | None = None) -> None:
+        if zygote is None:
+            # BEGIN GRADER ONLY
+            from autograder.engine.sandbox import SandboxUser, Zygote
+
+            zygote, user = Zygote(), SandboxUser()
+            # KIT: raise TypeError("the kit's Grader needs the kit's engine")
+            # END GRADER ONLY
+        self.zygote, self.user = zygote, user
         self._modes: dict[Path, int] = {}  # folders lock_down changed, restored on exit
 
     def __enter__(self) -> Grader:
@@ -143,8 +153,9 @@ class Grader:
         start = time.monotonic()
         found = find(submission)
         hidden = protected_paths(submission, list(extra_hidden))
-        self._modes = {**lock_down(hidden), **self._modes}  # the first mode seen is theirs
-        checks = [c for c in all_checks() if not public_only or c.visibility == "visible"]
+        if self.user.uid is not None:  # the sandbox's own uid: root on Linux
+            self._modes = {**lock_down(hidden), **self._modes}  # the first mode seen is theirs
+        checks = [c for c in all_checks() if not public_only or c.kit != "none"]
         entries: dict[str, dict[str, Any]] = {}
         with tempfile.TemporaryDirectory(prefix="hw0-grade-") as scratch:
             students = {name: Student(path, name, self.zygote, self.user, hidden, Path(scratch))

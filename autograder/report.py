@@ -1,10 +1,30 @@
-"""Results as a person reads them in a terminal (the student's self-check)."""
+"""Results as a person reads them in a terminal: the self-check's table, with rich.
+
+Colour on a terminal, plain text when piped (a notebook's `!python -m hw0_selfcheck`);
+80 columns at most. What to fix comes before anything the student's code printed (which is
+capped), and the last line says what a pass means. Used by `python -m autograder check` and
+by the student kit (`python -m hw0_selfcheck`).
+"""
 
 from __future__ import annotations
 
+import io
+import re
+import shutil
 import sys
 import textwrap
 from typing import Any
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+WIDTH = 80
+PRINTED_LIMIT = 1500  # characters of the student's own printed output shown here
+_PRINTED = re.compile(r"^Printed by ", re.MULTILINE)  # grade.py's heading of printed output
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]")  # terminal codes
+FORM_LEGEND = ("form = the answer is well-formed (type, parses, allowed choice); its value "
+               "is checked on Gradescope only.")
 
 
 def progress(step: str) -> None:
@@ -14,23 +34,78 @@ def progress(step: str) -> None:
         sys.stderr.flush()
 
 
-def table(data: dict[str, Any]) -> str:
-    """A score table, then what to fix for each failed test."""
+def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
+           more: int = 0) -> Group:
+    """The whole report of a results dict. `form_only`: numbers of the checks run here for
+    form only; `more`: how many checks Gradescope runs beyond what passed here in full."""
+    tests = data["tests"]
+    rows = Table(box=None, pad_edge=False, show_edge=False, expand=False, padding=(0, 1))
+    rows.add_column("check", overflow="ellipsis", no_wrap=True, max_width=WIDTH - 20)
+    rows.add_column("part", no_wrap=True, min_width=4)
+    rows.add_column("score", justify="right", no_wrap=True, min_width=9)  # "0.5 / 0.5"
+    for t in tests:
+        passed = t["status"] == "passed"
+        mark = ("form" if t["number"] in form_only else "ok") if passed else "FIX"
+        style = "red" if not passed else ("yellow" if mark == "form" else "green")
+        rows.add_row(Text(f"{mark} {t['name']}", style=style), t["tags"][0],
+                     f"{t['score']:g} / {t['max_score']:g}")
+    total = sum(t["max_score"] for t in tests)
+    rows.add_row(Text("public checks total", style="bold"), "",
+                 Text(f"{data['score']:g} / {total:g}", style="bold"))
+    parts: list[Any] = [rows]
+    if any(t["number"] in form_only for t in tests):
+        parts.append(Text(FORM_LEGEND, style="dim"))
+    failed = [t for t in tests if t["status"] != "passed"]
+    if failed:
+        parts.append(Text("\nWhat to fix", style="bold"))
+    for t in failed:
+        parts += [Text(f"\n== {t['name']}", style="bold red"),
+                  Text(textwrap.indent(t["output"], "   "))]
+    notes, printed = _split(data.get("output") or "")
+    if notes:
+        parts.append(Text("\n" + notes))
+    if printed:
+        if len(printed) > PRINTED_LIMIT:
+            printed = printed[:PRINTED_LIMIT] + f"\n... ({len(printed) - PRINTED_LIMIT} more " \
+                                                 "characters not shown)"
+        parts.append(Text("\n" + _CONTROL.sub("", printed), style="dim"))
+    parts.append(Text("\n" + last_line(len(tests) - len(failed), len(tests), more),
+                      style="bold green" if not failed else "bold"))
+    return Group(*parts)
+
+
+def last_line(passed: int, total: int, more: int) -> str:
+    """What a pass means."""
+    also = f"Gradescope also runs {more} more." if more else "Gradescope runs the same checks."
+    if passed == total:
+        return f"All {total} public checks pass; {also}"
+    return f"{passed} of {total} public checks pass; fix the rest. {also}"
+
+
+def _split(output: str) -> tuple[str, str]:
+    """grade.py's top-level output: notes (files found, load errors), then what was printed."""
+    match = _PRINTED.search(output)
+    if match is None:
+        return output.strip(), ""
+    return output[: match.start()].strip(), output[match.start():].strip()
+
+
+def console(file: Any = None) -> Console:
+    """Colour on a terminal, none when piped; never wider than WIDTH."""
+    width = min(WIDTH, shutil.get_terminal_size((WIDTH, 24)).columns)
+    return Console(file=file, width=width, highlight=False, soft_wrap=False)
+
+
+def show(data: dict[str, Any], form_only: frozenset[str] = frozenset(), more: int = 0) -> None:
+    """Print the report to stdout."""
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
-    tests = data["tests"]
-    rows = [f"{'test':<58} {'part':<5} {'score':>9}", "-" * 74]
-    for t in tests:
-        mark = "ok " if t["status"] == "passed" else "FIX"
-        rows.append(f"{mark} {t['name'][:54]:<54} {t['tags'][0]:<5} "
-                    f"{t['score']:>4g} / {t['max_score']:<3g}")
-    total = sum(t["max_score"] for t in tests)
-    rows += ["-" * 74, f"{'public tests total':<64} {data['score']:>4g} / {total:g}"]
-    failed = [t for t in tests if t["status"] != "passed"]
-    if data.get("output"):
-        rows += ["", data["output"]]
-    for t in failed:
-        rows += ["", f"== {t['name']}", textwrap.indent(t["output"], "   ")]
-    if not failed:
-        rows += ["", "Every public test passes. Hidden tests may still run on Gradescope."]
-    return "\n".join(rows)
+    console().print(report(data, form_only, more))
+
+
+def table(data: dict[str, Any], form_only: frozenset[str] = frozenset(), more: int = 0) -> str:
+    """The report as plain text (what a pipe gets)."""
+    out = io.StringIO()
+    Console(file=out, width=WIDTH, color_system=None, highlight=False,
+            soft_wrap=False).print(report(data, form_only, more))
+    return out.getvalue()

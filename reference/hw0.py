@@ -3,7 +3,7 @@
 Fill in every function and constant marked TODO. Proofs and derivations go on your written
 PDF; this file holds what a computer can check. Arrays come in as float64 numpy arrays; you
 may return numpy arrays, torch tensors, lists or Python floats. Shapes must match exactly.
-Check your work with:  python -m autograder check
+Check your work with the kit's self-check:  python -m hw0_selfcheck
 """
 
 import numpy as np
@@ -160,7 +160,7 @@ Q4B_CASES = {
     "iv": "w < 0, x > 0, phi(x) > 0",
 }
 # BEGIN SOLUTION
-# TEMPLATE: Q4B = {case: {"slope": None, "elbow": None} for case in Q4B_CASES}  # TODO
+# TEMPLATE: Q4B = {case: {"slope": None, "elbow": None} for case in Q4B_CASES}  # TODO: each case's slope and elbow words
 
 
 def _relu_sgd_step(w, b, x, y, lr):

@@ -3,7 +3,7 @@
 Fill in every function and constant marked TODO. Proofs and derivations go on your written
 PDF; this file holds what a computer can check. Arrays come in as float64 numpy arrays; you
 may return numpy arrays, torch tensors, lists or Python floats. Shapes must match exactly.
-Check your work with:  python -m autograder check
+Check your work with the kit's self-check:  python -m hw0_selfcheck
 """
 
 import numpy as np
@@ -100,7 +100,7 @@ Q4B_CASES = {
     "iii": "w > 0, x < 0, phi(x) > 0",
     "iv": "w < 0, x > 0, phi(x) > 0",
 }
-Q4B = {case: {"slope": None, "elbow": None} for case in Q4B_CASES}  # TODO
+Q4B = {case: {"slope": None, "elbow": None} for case in Q4B_CASES}  # TODO: each case's slope and elbow words
 
 
 def elbows(W1, b):

@@ -2,9 +2,10 @@
 
 A check is a function taking the `Student` for its file. It returns a short sentence when
 the answer is right and raises `Mismatch` or `SubmissionError` (whose text the student
-reads) when it is not. gradescope-utils' decorators give it its weight, number, part tag
-and visibility, exactly as they would on a unittest method; our runner (grade.py) reads
-them, because student code must run in the sandbox, not inside unittest.
+reads) when it is not. gradescope-utils' decorators give it its weight, number and part
+tag, exactly as they would on a unittest method; our runner (grade.py) reads them, because
+student code must run in the sandbox, not inside unittest. Where it ships in the student
+kit and what Gradescope shows of it: the table in policy.py.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.checks import precision
-from autograder.checks.props import Failure, Mismatch, smallest_failure
+from autograder.checks import fixtures, precision
+from autograder.checks.policy import policy
+from autograder.checks.props import Failure, Mismatch, first_failure, smallest_failure
 
 HW0_PY = "hw0.py"
 NOTEBOOK = "color_organ_learning.ipynb"
-REFERENCE_DIR = Path(__file__).resolve().parents[2] / "reference"
 
 
 @dataclass(frozen=True)
@@ -38,19 +39,22 @@ class Check:
     part: str
     max_score: float
     file: str
-    visibility: str
+    visibility: str  # on Gradescope: visible, after_due_date or hidden (policy.py)
+    kit: str  # in the student kit: full, form or none (policy.py)
     run: Callable[..., str]
 
 
 def collect(module: types.ModuleType) -> list[Check]:
-    """The decorated check functions of a module, in the order they are defined."""
+    """The decorated check functions of a module, in the order they are defined, with their
+    row of the policy table."""
     found = []
     for fn in vars(module).values():
         if callable(fn) and hasattr(fn, "__number__") and hasattr(fn, "__weight__"):
+            kit, shown = policy(fn.__number__)
             found.append(Check(
                 number=fn.__number__, title=(fn.__doc__ or fn.__name__).strip().splitlines()[0],
                 part=fn.__tags__[0], max_score=float(fn.__weight__), file=module.FILE,
-                visibility=getattr(fn, "__visibility__", "visible"), run=fn))
+                visibility=shown, kit=kit, run=fn))
     return found
 
 
@@ -62,13 +66,26 @@ def all_checks() -> list[Check]:
     return sorted(checks, key=lambda c: tuple(int(x) for x in c.number.split(".")))
 
 
-@cache
 def reference() -> types.ModuleType:
-    """The reference hw0.py, imported in the trusted process (it is our code)."""
-    spec = importlib.util.spec_from_file_location("hw0_reference", REFERENCE_DIR / HW0_PY)
+    """The reference hw0.py, imported in the trusted process (it is our code); while
+    build-kit records, and in the student kit, its recorded stand-in (fixtures.py)."""
+    if fixtures.active is not None:
+        return fixtures.active.reference()
+    return reference_module()
+
+
+# BEGIN GRADER ONLY
+@cache
+def reference_module() -> types.ModuleType:
+    """reference/hw0.py itself."""
+    path = Path(__file__).resolve().parents[2] / "reference" / HW0_PY
+    spec = importlib.util.spec_from_file_location("hw0_reference", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+# KIT: def reference_module() -> types.ModuleType:
+# KIT:     raise LookupError("the kit has no reference: its recorded outputs are not loaded")
+# END GRADER ONLY
 
 
 # ---------------------------------------------------------------- comparing and explaining
@@ -130,15 +147,40 @@ def explain(failure: Failure, names: str) -> str:
 
 def holds(strategy: st.SearchStrategy, prop: Callable[[dict], None], names: str,
           diagnose: Callable[[dict], str | None] | None = None, examples: int = 40) -> str:
-    """Check a property on drawn inputs: the verdict for a passing check, or a Mismatch
-    carrying the smallest failing input and, when `diagnose` recognises the answer on it, a
-    "Likely cause:" line (misconceptions.py)."""
-    failure = smallest_failure(strategy, prop, examples)
+    """Check a property on drawn inputs (in the student kit, on its recorded public inputs):
+    the verdict for a passing check, or a Mismatch carrying the smallest failing input and,
+    when `diagnose` recognises the answer on it, a "Likely cause:" line (misconceptions.py;
+    the grader's only: the kit has no reference to diagnose with)."""
+    if fixtures.active is None:
+        failure, tried = smallest_failure(strategy, prop, examples), f"{examples} generated"
+        cause = diagnose(failure.example) if failure is not None and diagnose else None
+    else:
+        inputs = fixtures.active.examples(strategy, prop)
+        failure, tried, cause = first_failure(inputs, prop), f"{len(inputs)} public", None
     if failure is not None:
-        cause = diagnose(failure.example) if diagnose else None
         raise Mismatch(explain(failure, names) + (f"\n{cause}" if cause else ""))
-    return f"Right on {examples} generated inputs."
+    return f"Right on {tried} inputs."
+
+
+def likely_cause(student: Any, function: str, args: Callable[[dict], tuple] | None = None
+                 ) -> Callable[[dict], str | None] | None:
+    """For `holds`: what names the misconception behind a wrong answer of `function`
+    (misconceptions.likely_cause). None in the student kit, which has no reference to
+    diagnose with, and while build-kit records it."""
+    if fixtures.active is not None:
+        return None
+    # BEGIN GRADER ONLY
+    from autograder.checks.misconceptions import likely_cause as diagnose
+
+    return diagnose(student, function, args)
+    # KIT: return None
+    # END GRADER ONLY
+
+
+def form_only(what: str) -> str:
+    """The verdict of a check the student kit makes for form only (policy.py)."""
+    return f"Well-formed: {what}. Its value is checked on Gradescope only."
 
 
 __all__ = ["holds", "Check", "Mismatch", "all_checks", "assert_close", "collect", "explain",
-           "reference", "show", "HW0_PY", "NOTEBOOK"]
+           "form_only", "likely_cause", "reference", "show", "HW0_PY", "NOTEBOOK"]

@@ -3,7 +3,8 @@
 `smallest_failure` draws inputs, calls the property (which asks the student's worker and
 compares with the reference), and when the property fails returns the smallest failing
 input hypothesis could shrink to, with the property's own explanation. Settings are
-derandomised and database-free, so two gradings of one submission agree.
+derandomised and database-free, so two gradings of one submission agree. The student kit
+has fixed inputs instead (fixtures.py): `first_failure` tries them in order.
 """
 
 from __future__ import annotations
@@ -73,3 +74,29 @@ def smallest_failure(strategy: st.SearchStrategy, prop: Callable[[Any], None],
         raise
     return None
 
+
+
+def first_failure(examples: list[Any], prop: Callable[[Any], None]) -> Failure | None:
+    """The first of `examples` (smallest first) on which `prop` fails, with the same rules
+    as `smallest_failure`: a Mismatch or a BadAnswer is a failure, any other SubmissionError
+    propagates."""
+    for example in examples:
+        try:
+            prop(example)
+        except (Mismatch, BadAnswer) as exc:
+            return Failure(example, str(exc))
+    return None
+
+
+def draw_examples(strategy: st.SearchStrategy, count: int) -> list[Any]:
+    """`count` examples of `strategy`, the same on every run (build-kit records them)."""
+    drawn: list[Any] = []
+
+    @settings(max_examples=count, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+    @given(strategy)
+    def run(example: Any) -> None:
+        drawn.append(example)
+
+    run()
+    return drawn

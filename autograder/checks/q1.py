@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
-from gradescope_utils.autograder_utils.decorators import number, tags, visibility, weight
+from gradescope_utils.autograder_utils.decorators import number, tags, weight
 from hypothesis import strategies as st
 
-from autograder.checks import HW0_PY, Mismatch, assert_close, holds, precision, reference
-from autograder.checks.misconceptions import likely_cause
+from autograder.checks import (
+    HW0_PY,
+    Mismatch,
+    assert_close,
+    holds,
+    likely_cause,
+    precision,
+    reference,
+)
 from autograder.engine.student import Student, as_array, as_float
 
 FILE = HW0_PY
@@ -17,7 +24,8 @@ RTOL = 1e-9  # rounding only: every correct formula agrees far closer than this
 @st.composite
 def gd_problems(draw: st.DrawFn) -> dict:
     """Square and rectangular F whose singular values spread over 10 to 14 orders of
-    magnitude (largest alpha), y, a start w, eta in (0, 2/alpha^2], k and a w_star."""
+    magnitude (largest alpha), y, a start w, a learning rate eta at which GD cannot diverge
+    (up to the largest such), k and a w_star."""
     n = draw(st.integers(2, 6))
     d = n if draw(st.booleans()) else draw(st.integers(2, 6))
     decades = draw(st.integers(10, 14))
@@ -30,11 +38,15 @@ def gd_problems(draw: st.DrawFn) -> dict:
     v, _ = np.linalg.qr(rng.normal(size=(d, d)))
     sigma = alpha * np.logspace(0, -decades, r)
     F = u[:, :r] @ np.diag(sigma) @ v[:, :r].T
+    # BEGIN GRADER ONLY
+    eta = eta_fraction * 2.0 / np.linalg.norm(F, 2) ** 2
+    # KIT: raise LookupError("the kit replays its recorded inputs; it draws none")
+    # END GRADER ONLY
     return {
         "F": F,
         "y": rng.normal(size=n) * 10.0 ** draw(st.integers(-2, 2)),
         "w": rng.normal(size=d),
-        "eta": eta_fraction * 2.0 / np.linalg.norm(F, 2) ** 2,
+        "eta": eta,
         "k": k,
         "w_star": rng.normal(size=d) * 10.0 ** draw(st.integers(-2, 10)),
     }
@@ -47,7 +59,6 @@ def _alpha(p: dict) -> float:
 @weight(1)
 @number("1.1")
 @tags("q1")
-@visibility("visible")
 def check_gd_step(student: Student) -> str:
     """gd_step: one gradient-descent step w - eta F^T (F w - y)"""
     ref = reference()
@@ -67,7 +78,6 @@ def check_gd_step(student: Student) -> str:
 @weight(1)
 @number("1.2")
 @tags("q1")
-@visibility("visible")
 def check_gd_iterates(student: Student) -> str:
     """gd_iterates: the rows w_0 = 0, w_1, ..., w_k"""
     ref = reference()
@@ -86,9 +96,13 @@ def check_gd_iterates(student: Student) -> str:
 @weight(1)
 @number("1.3")
 @tags("q1")
-@visibility("visible")
 def check_max_stable_lr(student: Student) -> str:
-    """max_stable_lr: the largest eta for which GD cannot diverge, 2 / sigma_max(F)^2"""
+    """max_stable_lr: the largest eta for which GD on F cannot diverge"""
+    F = np.array([[2.0, 0.0], [0.0, 0.5]])
+    if as_float(student.call("max_stable_lr", F), "max_stable_lr(F)") <= 0:
+        raise Mismatch(f"max_stable_lr(F) is not positive for F = {F.tolist()}: a learning "
+                       "rate is a positive number.")
+    # BEGIN GRADER ONLY
     ref = reference()
 
     def prop(p: dict) -> None:
@@ -96,12 +110,14 @@ def check_max_stable_lr(student: Student) -> str:
         assert_close("max_stable_lr(F)", given, ref.max_stable_lr(p["F"]), 1e-8)
 
     return holds(gd_problems(), prop, "F", likely_cause(student, "max_stable_lr"))
+    # KIT: from autograder.checks import form_only
+    # KIT: return form_only("max_stable_lr(F) returns a positive number")
+    # END GRADER ONLY
 
 
 @weight(1)
 @number("1.4")
 @tags("q1")
-@visibility("visible")
 def check_step_growth_bound(student: Student) -> str:
     """step_growth_bound: ||w_t|| <= ||w_{t-1}|| + eta alpha ||y||, the growth eta alpha ||y||"""
     ref = reference()
@@ -118,7 +134,6 @@ def check_step_growth_bound(student: Student) -> str:
 @weight(1)
 @number("1.5")
 @tags("q1")
-@visibility("visible")
 def check_error_bound(student: Student) -> str:
     """error_bound: ||w_k - w*|| <= k eta alpha ||y|| + ||w*||, for any w*"""
     ref = reference()
@@ -139,10 +154,15 @@ def check_error_bound(student: Student) -> str:
 @weight(1)
 @number("1.6")
 @tags("q1")
-@visibility("visible")
 def check_eig_range(student: Student) -> str:
     """Q1_EIG_RANGE: the closed interval holding every eigenvalue of I - eta F^T F"""
-    expected = np.array(reference().Q1_EIG_RANGE, dtype=float)
     given = as_array(student.value("Q1_EIG_RANGE"), (2,), "Q1_EIG_RANGE")
+    if given[0] > given[1]:
+        raise Mismatch(f"Q1_EIG_RANGE = {tuple(given.tolist())}: give (lo, hi) with lo <= hi.")
+    # BEGIN GRADER ONLY
+    expected = np.array(reference().Q1_EIG_RANGE, dtype=float)
     assert_close("Q1_EIG_RANGE (lo, hi)", given, expected, 1e-9, 1.0)
-    return "Right: the tightest interval for every eta up to 2/alpha^2."
+    return "Right: the tightest such interval."
+    # KIT: from autograder.checks import form_only
+    # KIT: return form_only("Q1_EIG_RANGE is a pair (lo, hi) with lo <= hi")
+    # END GRADER ONLY

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from gradescope_utils.autograder_utils.decorators import number, tags, visibility, weight
+from gradescope_utils.autograder_utils.decorators import number, tags, weight
 from hypothesis import strategies as st
 
-from autograder.checks import HW0_PY, assert_close, holds, precision, reference
-from autograder.checks.misconceptions import likely_cause
+from autograder.checks import HW0_PY, assert_close, holds, likely_cause, precision, reference
 from autograder.engine.student import Student, as_array, as_pair
 
 FILE = HW0_PY
@@ -42,7 +41,6 @@ def ridge_problems(draw: st.DrawFn, full_column_rank: bool = False) -> dict:
 @weight(1)
 @number("2.1")
 @tags("q2")
-@visibility("visible")
 def check_gamma_from_sigma(student: Student) -> str:
     """gamma_from_sigma: a Gamma with Gamma^T Gamma = Sigma^{-1}"""
 
@@ -59,7 +57,6 @@ def check_gamma_from_sigma(student: Student) -> str:
 @weight(1)
 @number("2.2")
 @tags("q2")
-@visibility("visible")
 def check_augment(student: Student) -> str:
     """augment: X_hat = [X; Gamma] and y_hat = [y; 0]"""
     ref = reference()
@@ -82,7 +79,6 @@ def check_augment(student: Student) -> str:
 @weight(1)
 @number("2.3")
 @tags("q2")
-@visibility("visible")
 def check_ols(student: Student) -> str:
     """ols: the least-squares solution for full column rank X"""
     ref = reference()
@@ -99,7 +95,6 @@ def check_ols(student: Student) -> str:
 @weight(1)
 @number("2.4")
 @tags("q2")
-@visibility("visible")
 def check_map_estimate(student: Student) -> str:
     """map_estimate: (X^T X + Sigma^{-1})^{-1} X^T y"""
     ref = reference()
@@ -117,7 +112,6 @@ def check_map_estimate(student: Student) -> str:
 @weight(1)
 @number("2.5")
 @tags("q2")
-@visibility("visible")
 def check_augmentation_is_ridge(student: Student) -> str:
     """OLS on the augmented data has the same solution as the MAP estimate (2)"""
     ref = reference()

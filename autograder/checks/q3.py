@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import cache
 
 import sympy
-from gradescope_utils.autograder_utils.decorators import number, tags, visibility, weight
+from gradescope_utils.autograder_utils.decorators import number, tags, weight
 from sympy.matrices import MatrixBase
 
 from autograder.checks import HW0_PY, Mismatch
@@ -103,7 +103,6 @@ def check_derivative(student: Student, name: str) -> str:
 @weight(1)
 @number("3.1")
 @tags("q3a")
-@visibility("visible")
 def check_q3a(student: Student) -> str:
     """Q3A: d/dx (x^T c)"""
     return check_derivative(student, "Q3A")
@@ -112,7 +111,6 @@ def check_q3a(student: Student) -> str:
 @weight(1)
 @number("3.2")
 @tags("q3b")
-@visibility("visible")
 def check_q3b(student: Student) -> str:
     """Q3B: d/dx ||x||_2^2"""
     return check_derivative(student, "Q3B")
@@ -121,7 +119,6 @@ def check_q3b(student: Student) -> str:
 @weight(1)
 @number("3.3")
 @tags("q3c")
-@visibility("visible")
 def check_q3c(student: Student) -> str:
     """Q3C: d/dx (A x)"""
     return check_derivative(student, "Q3C")
@@ -130,24 +127,39 @@ def check_q3c(student: Student) -> str:
 @weight(1)
 @number("3.4")
 @tags("q3d")
-@visibility("visible")
 def check_q3d(student: Student) -> str:
     """Q3D: d/dx (x^T A x)"""
     return check_derivative(student, "Q3D")
 
 
+# BEGIN GRADER ONLY
 def symmetric(n: int) -> sympy.Matrix:
     """A general symmetric n x n matrix: a_ij = a_ji."""
     return sympy.Matrix(n, n, lambda i, j: sympy.Symbol(f"a{min(i, j) + 1}{max(i, j) + 1}"))
 
 
+# Every non-symmetric 2 x 2 matrix with entries in {-1, 0, 1}: the condition must fail on each.
+NON_SYMMETRIC = [sympy.Matrix(2, 2, list(e)) for e in itertools.product((-1, 0, 1), repeat=4)
+                 if e[1] != e[2]]
+
+
+def _difference(lhs: sympy.Basic, rhs: sympy.Basic) -> sympy.Matrix:
+    diff = lhs - rhs
+    return diff if isinstance(diff, MatrixBase) else sympy.Matrix([[diff]])
+# END GRADER ONLY
+
+
 @weight(1)
 @number("3.5")
 @tags("q3e")
-@visibility("visible")
 def check_q3e(student: Student) -> str:
     """Q3E: when x^T (A + A^T) equals 2 x^T A"""
     text = as_string(student.value("Q3E"), "Q3E")
+    try:
+        parse_condition(text, variables(2))
+    except ParseError as exc:
+        raise Mismatch(f"Q3E = {text!r} could not be read: {exc}") from None
+    # BEGIN GRADER ONLY
     for n in (2, 3):
         general = variables(n)
         try:
@@ -170,13 +182,6 @@ def check_q3e(student: Student) -> str:
                            "where x^T (A + A^T) and 2 x^T A differ.")
     return (f"Holds for every symmetric A (n = 2, 3) and fails for each of the "
             f"{len(NON_SYMMETRIC)} non-symmetric 2 x 2 matrices with entries in -1, 0, 1.")
-
-
-# Every non-symmetric 2 x 2 matrix with entries in {-1, 0, 1}: the condition must fail on each.
-NON_SYMMETRIC = [sympy.Matrix(2, 2, list(e)) for e in itertools.product((-1, 0, 1), repeat=4)
-                 if e[1] != e[2]]
-
-
-def _difference(lhs: sympy.Basic, rhs: sympy.Basic) -> sympy.Matrix:
-    diff = lhs - rhs
-    return diff if isinstance(diff, MatrixBase) else sympy.Matrix([[diff]])
+    # KIT: from autograder.checks import form_only
+    # KIT: return form_only("Q3E reads as an equation in x, c and A")
+    # END GRADER ONLY

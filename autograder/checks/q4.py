@@ -3,7 +3,9 @@
 Q4(a) strings are read by `symbolic` and compared exactly, region by region, with the
 reference, after a cross-check of the reference against torch autograd at sampled points.
 Q4(b) is graded sub-answer by sub-answer against the key the reference computes by
-simulation. Q4(c)/(d) are property checks against autograd on the handout's network.
+simulation. Q4(c)/(d) are property checks against the reference on the handout's network
+(tests/test_kit_policy.py holds the reference to torch autograd there). The student kit
+checks Q4(a) and Q4(b) for form only (policy.py).
 """
 
 from __future__ import annotations
@@ -13,11 +15,10 @@ from functools import cache
 import numpy as np
 import sympy
 import torch
-from gradescope_utils.autograder_utils.decorators import number, tags, visibility, weight
+from gradescope_utils.autograder_utils.decorators import number, tags, weight
 from hypothesis import strategies as st
 
-from autograder.checks import HW0_PY, Mismatch, assert_close, holds, reference
-from autograder.checks.misconceptions import likely_cause
+from autograder.checks import HW0_PY, Mismatch, assert_close, holds, likely_cause, reference
 from autograder.checks.symbolic import ParseError, parse_scalar_expr
 from autograder.engine.student import Student, SubmissionError, as_array, as_string
 
@@ -29,6 +30,7 @@ SLOPES = ("increases", "decreases", "unchanged")
 ELBOWS = ("moves_left", "moves_right", "unchanged", "depends")
 
 
+# BEGIN GRADER ONLY
 def autograd_point(w: float, b: float, x: float, y: float) -> dict[str, float]:
     """phi, dl/dphi, dl/dw, dl/db of l = 1/2 (relu(w x + b) - y)^2 by torch autograd."""
     wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
@@ -52,6 +54,7 @@ def sample_points(region: str, count: int = 12) -> list[dict[str, float]]:
         if abs(w) > 0.1 and abs(z) > 0.1 and (z > 0) == (region == "active"):
             points.append({"w": w, "b": b, "x": x, "y": y, **autograd_point(w, b, x, y)})
     return points
+# END GRADER ONLY
 
 
 def _parse(text: str, name: str) -> sympy.Expr:
@@ -61,6 +64,7 @@ def _parse(text: str, name: str) -> sympy.Expr:
         raise Mismatch(f"{name} = {text!r} could not be read: {exc}") from None
 
 
+# BEGIN GRADER ONLY
 def _value(expr: sympy.Expr, p: dict[str, float]) -> float:
     subs = {W: p["w"], B: p["b"], X: p["x"], Y: p["y"], PHI: p["phi"]}
     return float(sympy.N(expr.subs(subs)))
@@ -89,6 +93,7 @@ def check_region(name: str, text: str, expected_text: str, region: str,
                            f"{p[autograd_key]!r}; the answer gives {got!r}")
     raise Mismatch(f"{name} = {text!r} is not equal to the derivative in the {region} region."
                    + hint)
+# END GRADER ONLY
 
 
 def check_both_regions(student: Student, name: str, autograd_key: str) -> str:
@@ -96,44 +101,57 @@ def check_both_regions(student: Student, name: str, autograd_key: str) -> str:
     value = student.value(name)
     if not isinstance(value, dict) or set(value) != set(REGIONS):
         raise Mismatch(f"{name} must be a dict with the keys 'active' and 'inactive'.")
-    for region in REGIONS:
-        text = as_string(value[region], f"{name}[{region!r}]")
+    texts = {region: as_string(value[region], f"{name}[{region!r}]") for region in REGIONS}
+    for region, text in texts.items():
+        _parse(text, f"{name}[{region!r}]")
+    # BEGIN GRADER ONLY
+    for region, text in texts.items():
         check_region(f"{name}[{region!r}]", text, getattr(reference(), name)[region], region,
                      autograd_key)
     return "Right in both regions; agrees with autograd."
+    # KIT: from autograder.checks import form_only
+    # KIT: return form_only(f"{name} has both regions, each a formula that reads")
+    # END GRADER ONLY
 
 
 @weight(1)
 @number("4.1")
 @tags("q4a")
-@visibility("visible")
 def check_elbow(student: Student) -> str:
     """Q4A_ELBOW: the elbow e of phi(x) = relu(w x + b)"""
     text = as_string(student.value("Q4A_ELBOW"), "Q4A_ELBOW")
-    given, expected = _parse(text, "Q4A_ELBOW"), _parse(reference().Q4A_ELBOW, "reference")
+    given = _parse(text, "Q4A_ELBOW")
+    # BEGIN GRADER ONLY
+    expected = _parse(reference().Q4A_ELBOW, "reference")
     if sympy.cancel(given - expected) != 0:
         raise Mismatch(f"Q4A_ELBOW = {text!r} is not where w x + b crosses 0 (for w = 2, "
                        f"b = 1 that is {float(expected.subs({W: 2, B: 1}))!r}; the answer "
                        f"gives {float(sympy.N(given.subs({W: 2, B: 1, X: 0, Y: 0, PHI: 0})))!r}).")
     return "Right."
+    # KIT: from autograder.checks import form_only
+    # KIT: return form_only("Q4A_ELBOW is a formula that reads")
+    # END GRADER ONLY
 
 
 @weight(1)
 @number("4.2")
 @tags("q4a")
-@visibility("visible")
 def check_dl_dphi(student: Student) -> str:
     """Q4A_DL_DPHI: dl/dphi, in both regions"""
     text = as_string(student.value("Q4A_DL_DPHI"), "Q4A_DL_DPHI")
+    _parse(text, "Q4A_DL_DPHI")
+    # BEGIN GRADER ONLY
     for region in REGIONS:
         check_region("Q4A_DL_DPHI", text, reference().Q4A_DL_DPHI, region, "dl_dphi")
     return "Right in both regions; agrees with autograd."
+    # KIT: from autograder.checks import form_only
+    # KIT: return form_only("Q4A_DL_DPHI is a formula that reads")
+    # END GRADER ONLY
 
 
 @weight(1)
 @number("4.3")
 @tags("q4a")
-@visibility("visible")
 def check_dl_dw(student: Student) -> str:
     """Q4A_DL_DW: dl/dw where the ReLU is active and where it is not"""
     return check_both_regions(student, "Q4A_DL_DW", "dl_dw")
@@ -142,7 +160,6 @@ def check_dl_dw(student: Student) -> str:
 @weight(1)
 @number("4.4")
 @tags("q4a")
-@visibility("visible")
 def check_dl_db(student: Student) -> str:
     """Q4A_DL_DB: dl/db where the ReLU is active and where it is not"""
     return check_both_regions(student, "Q4A_DL_DB", "dl_db")
@@ -158,19 +175,22 @@ def grade_q4b_entry(student: Student, case: str, what: str) -> str:
         raise SubmissionError(f'Q4B["{case}"]["{what}"] is missing or still None: fill it in.')
     if given not in allowed:
         raise Mismatch(f'Q4B["{case}"]["{what}"] = {given!r} is not one of {", ".join(allowed)}.')
+    # BEGIN GRADER ONLY
     expected = reference().Q4B[case][what]
     if given != expected:
         raise Mismatch(f'Q4B["{case}"]["{what}"] = {given!r} is not what one SGD step does in '
                        f"case ({case}): {reference().Q4B_CASES[case]}, phi(x) - y = 1. Work out "
-                       "the update of w and b, then of e = -b/w (or simulate a few points).")
+                       "the update of w and b, then of the elbow (or simulate a few points).")
     return "Right."
+    # KIT: from autograder.checks import form_only
+    # KIT: return form_only(f'Q4B["{case}"]["{what}"] is one of {", ".join(allowed)}')
+    # END GRADER ONLY
 
 
 def _q4b(case: str, what: str, position: int):  # noqa: ANN202 - builds a decorated check
     @weight(0.5)
     @number(f"4.{5 + position}")
     @tags("q4b")
-    @visibility("visible")
     def check(student: Student) -> str:
         return grade_q4b_entry(student, case, what)
 
@@ -217,14 +237,13 @@ def autograd_step(W1: np.ndarray, b: np.ndarray, W2: np.ndarray, x: float, y: fl
 @weight(1)
 @number("4.13")
 @tags("q4c")
-@visibility("visible")
 def check_elbows(student: Student) -> str:
     """elbows: e_i of each hidden ReLU of the full network"""
 
     def prop(p: dict) -> None:
         d = len(p["W1"])
         given = as_array(student.call("elbows", p["W1"], p["b"]), (d,), "elbows(W1, b)")
-        assert_close("elbows(W1, b)", given, -p["b"] / p["W1"], 1e-9)
+        assert_close("elbows(W1, b)", given, reference().elbows(p["W1"], p["b"]), 1e-9)
 
     return holds(networks(), prop, "W1, b", likely_cause(student, "elbows"))
 
@@ -232,7 +251,6 @@ def check_elbows(student: Student) -> str:
 @weight(1)
 @number("4.14")
 @tags("q4d")
-@visibility("visible")
 def check_sgd_new_elbows(student: Student) -> str:
     """sgd_new_elbows: e'_i after one SGD step on (x, y)"""
 
@@ -240,8 +258,8 @@ def check_sgd_new_elbows(student: Student) -> str:
         args = (p["W1"], p["b"], p["W2"], p["x"], p["y"], p["lr"])
         given = as_array(student.call("sgd_new_elbows", *args), (len(p["W1"]),),
                          "sgd_new_elbows(W1, b, W2, x, y, lr)")
-        w1, b = autograd_step(*args)
-        assert_close("sgd_new_elbows(W1, b, W2, x, y, lr)", given, -b / w1, 1e-8)
+        assert_close("sgd_new_elbows(W1, b, W2, x, y, lr)", given,
+                     reference().sgd_new_elbows(*args), 1e-8)
 
     return holds(networks(), prop, "W1, b, W2, x, y, lr",
                  likely_cause(student, "sgd_new_elbows"))

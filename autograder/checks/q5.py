@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 
 import torch
-from gradescope_utils.autograder_utils.decorators import number, tags, visibility, weight
+from gradescope_utils.autograder_utils.decorators import number, tags, weight
 
 from autograder.checks import NOTEBOOK, Mismatch, assert_close
 from autograder.checks import color_organ as co
@@ -76,7 +76,6 @@ ONE_HOT = torch.cat([ONE_HOT, (1 - ONE_HOT.sum(dim=0, keepdim=True)).clamp(min=0
 @weight(1)
 @number("5.1")
 @tags("q5a")
-@visibility("visible")
 def check_q5a(student: Student) -> str:
     """q5a_resistor: the low-pass resistor matching the desired transfer function"""
     return near("q5a_resistor", resistor(student, "q5a_resistor"), co.R_LP)
@@ -85,7 +84,6 @@ def check_q5a(student: Student) -> str:
 @weight(1)
 @number("5.2")
 @tags("q5b")
-@visibility("visible")
 def check_q5b_resistor(student: Student) -> str:
     """q5b_resistor: lights the LEDs exactly as desired on FREQS"""
     r = resistor(student, "q5b_resistor")
@@ -101,7 +99,6 @@ def check_q5b_resistor(student: Student) -> str:
 @weight(1)
 @number("5.3")
 @tags("q5b")
-@visibility("visible")
 def check_q5b_cutoff(student: Student) -> str:
     """q5b_cutoff: the cutoff frequency 1/(2 pi R C) of that resistor"""
     r, f = resistor(student, "q5b_resistor"), as_float(student.value("q5b_cutoff"), "q5b_cutoff")
@@ -111,6 +108,7 @@ def check_q5b_cutoff(student: Student) -> str:
 # ---------------------------------------------------------------- (c)
 
 
+# BEGIN GRADER ONLY
 def train_lowpass(lr: float, r0: float, steps: int = 1000) -> str:
     """The training loop of (c), with the notebook's stopping rules: gradient descent on R
     with MSE against the desired magnitudes (torch.autograd.grad). Returns "converged" (loss
@@ -136,12 +134,12 @@ def train_lowpass(lr: float, r0: float, steps: int = 1000) -> str:
 def runs(lr: float) -> dict[float, str]:
     """How the loop of (c) ends from each of the grader's initial resistors."""
     return {r0: train_lowpass(lr, r0) for r0 in INITS}
+# END GRADER ONLY
 
 
 @weight(1)
 @number("5.4")
 @tags("q5c")
-@visibility("visible")
 def check_q5c_resistor(student: Student) -> str:
     """q5c_resistor: learned from the transfer function's magnitudes"""
     return near("q5c_resistor", resistor(student, "q5c_resistor"), co.R_LP, MAGNITUDE_TOLERANCE)
@@ -150,7 +148,6 @@ def check_q5c_resistor(student: Student) -> str:
 @weight(1)
 @number("5.5")
 @tags("q5c")
-@visibility("visible")
 def check_q5c_lr_diverges(student: Student) -> str:
     """q5c_lr_diverges: a learning rate at which training diverges"""
     return check_learning_rate(student, "q5c_lr_diverges", "diverged")
@@ -159,7 +156,6 @@ def check_q5c_lr_diverges(student: Student) -> str:
 @weight(1)
 @number("5.6")
 @tags("q5c")
-@visibility("visible")
 def check_q5c_lr_converges(student: Student) -> str:
     """q5c_lr_converges: a learning rate at which training converges"""
     return check_learning_rate(student, "q5c_lr_converges", "converged")
@@ -167,14 +163,21 @@ def check_q5c_lr_converges(student: Student) -> str:
 
 def check_learning_rate(student: Student, name: str, wanted: str) -> str:
     """The grader runs the loop of (c) at the student's rate from every start in INITS;
-    each run must end `wanted` ("diverged" or "converged")."""
+    each run must end `wanted` ("diverged" or "converged"). The kit checks only that it is
+    a positive number: trying rates on it would find the answer without the work."""
     lr = as_float(student.value(name), name)
-    ends = runs(lr) if lr > 0 else {}
-    if lr <= 0 or any(status != wanted for status in ends.values()):
+    if lr <= 0:
+        raise Mismatch(f"{name} = {lr:g}: a learning rate is a positive number.")
+    # BEGIN GRADER ONLY
+    ends = runs(lr)
+    if any(status != wanted for status in ends.values()):
         raise Mismatch(f"With lr = {lr:g} the training loop of (c) (1000 steps at most) does "
                        f"not end {wanted} from every start: "
                        + ", ".join(f"R0 = {r:g}: {s}" for r, s in ends.items()) + ".")
     return f"lr = {lr:g}: {wanted} from R0 = {', '.join(f'{r:g}' for r in INITS)}."
+    # KIT: from autograder.checks import form_only
+    # KIT: return form_only(f"{name} is a positive number")
+    # END GRADER ONLY
 
 
 # ---------------------------------------------------------------- (d), (e)
@@ -183,7 +186,6 @@ def check_learning_rate(student: Student, name: str, wanted: str) -> str:
 @weight(1)
 @number("5.7")
 @tags("q5d")
-@visibility("visible")
 def check_q5d(student: Student) -> str:
     """q5d_resistor: what plain MSE on the binary LED data learns (the tug of war)"""
     return near("q5d_resistor", resistor(student, "q5d_resistor"), co.plain_mse_minimiser(),
@@ -247,7 +249,6 @@ def lands_near_200(loss_on_pred: LossOnPred) -> dict[float, float]:
 @weight(1)
 @number("5.8")
 @tags("q5e")
-@visibility("visible")
 def check_loss_fn_binary(student: Student) -> str:
     """loss_fn_binary: the grader trains with it on binary data and lands near 200 ohm"""
     learned = lands_near_200(students_loss(student))
@@ -258,7 +259,6 @@ def check_loss_fn_binary(student: Student) -> str:
 @weight(1)
 @number("5.9")
 @tags("q5e")
-@visibility("visible")
 def check_q5e(student: Student) -> str:
     """q5e_resistor: learned from binary data with the adjusted loss"""
     r = resistor(student, "q5e_resistor")
@@ -307,7 +307,6 @@ def circuit_gradients(student: Student, name: str, model: Callable[..., torch.Te
 @weight(1)
 @number("5.10")
 @tags("q5f")
-@visibility("visible")
 def check_hp_values(student: Student) -> str:
     """evaluate_hp_circuit: the high-pass magnitudes"""
     for r in PROBE_RESISTORS:
@@ -318,7 +317,6 @@ def check_hp_values(student: Student) -> str:
 @weight(1)
 @number("5.11")
 @tags("q5f")
-@visibility("visible")
 def check_hp_gradient(student: Student) -> str:
     """evaluate_hp_circuit: autograd's d|H|/dR through it"""
     for r in PROBE_RESISTORS:
@@ -329,7 +327,6 @@ def check_hp_gradient(student: Student) -> str:
 @weight(1)
 @number("5.12")
 @tags("q5f")
-@visibility("visible")
 def check_q5f(student: Student) -> str:
     """q5f_resistor: the high pass learned from binary data"""
     r = resistor(student, "q5f_resistor")
@@ -343,7 +340,6 @@ BP_PROBES = ((200.0, 60.0), (900.0, 900.0), (50.0, 300.0))
 @weight(1)
 @number("5.13")
 @tags("q5g")
-@visibility("visible")
 def check_bp_values(student: Student) -> str:
     """evaluate_bp_circuit: the band-pass magnitudes"""
     for rh, rl in BP_PROBES:
@@ -354,7 +350,6 @@ def check_bp_values(student: Student) -> str:
 @weight(1)
 @number("5.14")
 @tags("q5g")
-@visibility("visible")
 def check_bp_gradients(student: Student) -> str:
     """evaluate_bp_circuit: autograd's gradients for both resistors"""
     for rh, rl in BP_PROBES:
@@ -365,7 +360,6 @@ def check_bp_gradients(student: Student) -> str:
 @weight(1)
 @number("5.15")
 @tags("q5g")
-@visibility("visible")
 def check_q5g(student: Student) -> str:
     """q5g_resistors: (R_high, R_low) of the band pass learned from binary data"""
     pair = as_pair(student.value("q5g_resistors"), "q5g_resistors")
@@ -383,7 +377,6 @@ def check_q5g(student: Student) -> str:
 @weight(1)
 @number("5.16")
 @tags("q5h")
-@visibility("visible")
 def check_q5h(student: Student) -> str:
     """q5h_cutoffs: the two corners of the two-ReLU Bode fit of the band pass"""
     pair = as_pair(student.value("q5h_cutoffs"), "q5h_cutoffs")
@@ -408,7 +401,6 @@ def corner(name: str, given: float, expected: float) -> str:
 @weight(1)
 @number("5.17")
 @tags("q5i")
-@visibility("visible")
 def check_q5i(student: Student) -> str:
     """q5i_resistors: the whole color organ trained on one-hot data"""
     value = student.value("q5i_resistors")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gradescope_utils.autograder_utils.decorators import number, tags, visibility, weight
+from gradescope_utils.autograder_utils.decorators import number, tags, weight
 
 from autograder.checks import HW0_PY, Mismatch
 from autograder.engine.student import Student, as_float, as_string
@@ -13,7 +13,6 @@ FILE = HW0_PY
 @weight(1)
 @number("6.1")
 @tags("q6")
-@visibility("visible")
 def check_process(student: Student) -> str:
     """Q6: sources, collaborators and hours filled in"""
     for name in ("Q6_SOURCES", "Q6_COLLABORATORS"):

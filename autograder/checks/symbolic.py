@@ -1,6 +1,6 @@
 """Q3 and Q4 symbolic answers: student text read into sympy objects, never evaluated.
 
-Students answer the derivative questions as short strings (`"x.T @ (A + A.T)"`, `"-b/w"`).
+Students answer the derivative questions as short strings (`"x.T @ (A + A.T)"`, `"w*x + b"`).
 The text is read with `ast.parse(text, mode="eval")`; only a whitelist of node types is
 accepted, and each accepted node is turned into sympy objects by hand. Nothing the student
 typed reaches `eval`, `exec`, `sympify` or sympy's own string parser.

@@ -89,10 +89,25 @@ def _decode_array(shape: Any, data: Any) -> np.ndarray:
     return np.frombuffer(raw, dtype="<f8").reshape(shape).astype(np.float64)
 
 
+def dumps(message: Any) -> bytes:
+    """The JSON body of one message (plain data, arrays allowed)."""
+    return _dumps(encode(message)).encode()
+
+
+def loads(body: bytes) -> Any:
+    """A received body, validated (`decode`); ChannelError if it is not a valid message."""
+    if len(body) > MAX_MESSAGE:
+        raise ChannelError(f"message of {len(body)} bytes is larger than {MAX_MESSAGE}")
+    try:
+        return decode(_loads(body))
+    except (ValueError, RecursionError) as exc:
+        raise ChannelError("malformed message") from exc
+
+
 def send(fd: int, message: Any, deadline: float | None = None) -> None:
     """Write one message (plain data, arrays allowed); with a deadline the fd must be
     non-blocking, so a reader that never reads cannot hang the writer."""
-    body = _dumps(encode(message)).encode()
+    body = dumps(message)
     data = memoryview(struct.pack(">I", len(body)) + body)
     while data:
         if deadline is not None:
@@ -114,11 +129,7 @@ def receive(fd: int, deadline: float | None = None) -> Any:
     (length,) = struct.unpack(">I", header)
     if length > MAX_MESSAGE:
         raise ChannelError(f"message of {length} bytes is larger than {MAX_MESSAGE}")
-    body = _read_exactly(fd, length, deadline)
-    try:
-        return decode(_loads(body))
-    except (ValueError, RecursionError) as exc:
-        raise ChannelError("malformed message") from exc
+    return loads(_read_exactly(fd, length, deadline))
 
 
 def _read_exactly(fd: int, n: int, deadline: float | None) -> bytes:

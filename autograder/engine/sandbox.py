@@ -40,11 +40,11 @@ import stat
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from autograder.engine import channel
+from autograder.engine.jail import Jail, Limits, WorkerLost  # noqa: F401 - re-exported
 
 UID_BASE = 61000  # sandbox uids: 61000 + slot, no passwd entry needed
 SLOTS = 256
@@ -54,39 +54,6 @@ DISABLE_ENV = "HW0_SANDBOX_DISABLE"  # tests: "namespaces,seccomp" simulates a m
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWNET = 0x40000000
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_BIND, _MS_REC, _MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits of one worker (applied with setrlimit)."""
-
-    cpu_seconds: int = 300
-    # Address space on top of the zygote's (numpy+torch): matplotlib, a plot and a torch
-    # training loop take about 170 MB of it. With the grader and the zygote (up to ~460 MB)
-    # and the private tmpfs, a worker that uses all of it stays inside Gradescope's 768 MB
-    # (benchmarks/memory.py, docs/security.md).
-    extra_memory_mb: int = 256
-    processes: int = 64
-    file_mb: int = 16
-    open_files: int = 256
-    tmp_mb: int = 32  # the private tmpfs (memory) behind /tmp, the workdir, /var/tmp, /dev/shm
-
-
-@dataclass
-class Jail:
-    """Where and how a worker runs: the student file it gets, what it must not see."""
-
-    student_file: Path
-    hide: list[Path] = field(default_factory=list)
-    limits: Limits = field(default_factory=Limits)
-
-
-class WorkerLost(Exception):
-    """The worker missed its deadline, died, or broke the protocol; it has been killed."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 class SandboxUser:

@@ -198,6 +198,29 @@ def _is_number(a: Any) -> bool:
     return isinstance(a, (float, int, np.ndarray)) and not isinstance(a, bool)
 
 
+def reply_to(session: Session, request: Any) -> dict[str, Any]:
+    """The reply to one request: {"ok": value} (and "single") or {"error": ...}, the request's
+    id echoed. The sandbox's worker (serve) and the kit's spawn worker both answer so."""
+    request_id = request.get("id") if isinstance(request, dict) else None
+    try:
+        op = request["op"]
+        if op == "load":
+            reply = {"ok": session.load(request["path"])}
+        elif op == "open":
+            reply = {"ok": session.open(request["path"])}
+        elif op == "cell":
+            reply = {"ok": session.cell(request["number"], request.get("seconds"))}
+        elif op == "get":
+            reply = session.get(request["name"])
+        elif op == "call":
+            reply = session.call(request["name"], request["args"], request.get("wrt"))
+        else:
+            reply = {"error": {"type": "Protocol", "message": f"unknown op {op!r}"}}
+    except BaseException as exc:  # noqa: BLE001 - the student's exception is the answer
+        reply = {"error": session.describe(exc)}
+    return {**reply, "id": request_id}
+
+
 def serve(requests: int, replies: int) -> None:
     """Answer requests until the grader closes the channel."""
     session = Session()
@@ -206,25 +229,10 @@ def serve(requests: int, replies: int) -> None:
             request = channel.receive(requests)
         except channel.ChannelError:
             return
-        request_id = request.get("id") if isinstance(request, dict) else None
+        reply = reply_to(session, request)
+        request_id = reply["id"]
         try:
-            op = request["op"]
-            if op == "load":
-                reply = {"ok": session.load(request["path"])}
-            elif op == "open":
-                reply = {"ok": session.open(request["path"])}
-            elif op == "cell":
-                reply = {"ok": session.cell(request["number"], request.get("seconds"))}
-            elif op == "get":
-                reply = session.get(request["name"])
-            elif op == "call":
-                reply = session.call(request["name"], request["args"], request.get("wrt"))
-            else:
-                reply = {"error": {"type": "Protocol", "message": f"unknown op {op!r}"}}
-        except BaseException as exc:  # noqa: BLE001 - the student's exception is the answer
-            reply = {"error": session.describe(exc)}
-        try:
-            channel.send(replies, {**reply, "id": request_id})
+            channel.send(replies, reply)
         except BaseException:  # noqa: BLE001 - e.g. an array that cannot be encoded
             channel.send(replies, {"error": {"type": "NotPlainData",
                                               "message": "the value could not be sent"},

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.checks import HW0_PY, NOTEBOOK
@@ -22,32 +23,49 @@ _MD_SOLUTION = re.compile(r"<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->\n?",
 
 
 class MarkerError(ValueError):
-    """Unbalanced solution markers in the reference."""
+    """Unbalanced markers."""
 
 
-def strip_code(source: str) -> str:
-    """Replace each solution block of Python source by its template lines."""
+@dataclass(frozen=True)
+class Markers:
+    """A kind of block: `# BEGIN name` ... `# END name`, replaced by its lines that start
+    with `keep` (uncommented), or by `empty` when it has none."""
+
+    name: str
+    keep: str
+    empty: str
+
+
+SOLUTION = Markers("SOLUTION", "# TEMPLATE: ", 'raise NotImplementedError("TODO")')
+# The checks' full versions of what the student kit checks for form only (policy.py), and
+# anything else that would give an answer away: stripped by staff/buildkit.py.
+GRADER_ONLY = Markers("GRADER ONLY", "# KIT: ", "")
+
+
+def strip_code(source: str, markers: Markers = SOLUTION) -> str:
+    """Replace each block of Python source by its replacement lines."""
+    begin, end = f"# BEGIN {markers.name}", f"# END {markers.name}"
     out: list[str] = []
     block: list[str] | None = None
     indent = ""
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
         stripped = line.strip()
-        if stripped == "# BEGIN SOLUTION":
+        if stripped == begin:
             if block is not None:
-                raise MarkerError(f"line {number}: BEGIN SOLUTION inside a solution block")
+                raise MarkerError(f"line {number}: {begin} inside a block")
             block, indent = [], line[: len(line) - len(line.lstrip())]
-        elif stripped == "# END SOLUTION":
+        elif stripped == end:
             if block is None:
-                raise MarkerError(f"line {number}: END SOLUTION without BEGIN")
-            out.extend(block or [f'{indent}raise NotImplementedError("TODO")\n'])
+                raise MarkerError(f"line {number}: {end} without BEGIN")
+            out.extend(block or ([f"{indent}{markers.empty}\n"] if markers.empty else []))
             block = None
         elif block is not None:
-            if stripped.startswith("# TEMPLATE: "):
-                block.append(indent + stripped[len("# TEMPLATE: "):] + "\n")
+            if stripped.startswith(markers.keep):
+                block.append(indent + stripped[len(markers.keep):] + "\n")
         else:
             out.append(line)
     if block is not None:
-        raise MarkerError("a solution block is never closed")
+        raise MarkerError(f"a {markers.name} block is never closed")
     return "".join(out)
 
 
@@ -85,13 +103,22 @@ def stale() -> list[str]:
 
 
 def main(check: bool = False) -> int:
+    """Regenerate (or, with check, report on) what comes from the reference: the template
+    and the names-and-signatures table of docs/students.md (staff/names.py)."""
+    from autograder.staff import names as names_doc
+
+    docs = names_doc.docs_text()
+    docs_stale = names_doc.DOCS.read_text(encoding="utf-8") != docs
     if check:
-        names = stale()
-        print("student_template/ is stale: " + ", ".join(names) if names
-              else "student_template/ is up to date.")
+        names = stale() + (["docs/students.md"] if docs_stale else [])
+        print("stale: " + ", ".join(names) if names
+              else "student_template/ and docs/students.md are up to date.")
         return 1 if names else 0
     TEMPLATE.mkdir(exist_ok=True)
     for name, text in generated().items():
         (TEMPLATE / name).write_text(text, encoding="utf-8")
         print(f"wrote student_template/{name}")
+    if docs_stale:
+        names_doc.DOCS.write_text(docs, encoding="utf-8")
+        print("wrote docs/students.md (names and signatures)")
     return 0

@@ -1,0 +1,1 @@
+"""The student kit's own runtime: the portable engine and `python -m hw0_selfcheck`."""

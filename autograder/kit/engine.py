@@ -1,0 +1,173 @@
+"""The student kit's engine: student code in a process started with multiprocessing "spawn".
+
+A portable stand-in for the Linux sandbox (engine/sandbox.py): `SpawnZygote.spawn` returns a
+`SpawnWorker` with the same `ask(message, timeout)`, `kill()` and `alive`, so Student
+(engine/student.py) and Grader (grade.py) run unchanged on Linux, macOS and Windows, with
+Python 3.10 and later, without root. Spawn, never fork: Windows has no fork and macOS makes
+it unsafe. Messages are the channel's JSON (channel.dumps/loads) over a multiprocessing
+Connection's send_bytes/recv_bytes/poll (select() does not work on Windows pipes); nothing
+the worker sends is unpickled.
+
+It isolates mistakes, not attacks: on a student's laptop the code is their own. What it
+keeps from the sandbox: a separate process, a deadline on every call (a loop costs one
+check, then a fresh worker), plain data across, the printed output in a file of its own.
+
+Speed: a worker for each `preload` file is started at once and told to load it (the
+self-check preloads the notebook, the long pole), so that work overlaps the checker's own
+imports and the hw0.py checks; Student's "load" is then answered by that reply.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from autograder.engine import channel
+from autograder.engine.jail import Jail, WorkerLost
+
+
+class NoUser:
+    """The kit runs as the student: no sandbox uid to clean up after (sandbox.SandboxUser)."""
+
+    uid = None
+
+    def kill_all(self) -> None:
+        pass
+
+
+class SpawnWorker:
+    """The checker's handle on one spawned worker process."""
+
+    def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection,
+                 loading: str | None = None, printed: Path | None = None):
+        self._process, self._conn = process, conn
+        self._loading = loading  # the id of a load asked ahead (SpawnZygote's preload)
+        self.printed = printed  # where a preloaded worker prints, copied to `output` at the end
+        self.output: Path | None = None
+        self.alive = True
+
+    def ask(self, message: dict[str, Any], timeout: float) -> Any:
+        """Send a request and wait for the reply; kill the worker on any failure. The reply
+        must echo the request's fresh random id, as in sandbox.Worker."""
+        deadline = time.monotonic() + timeout
+        request_id, self._loading = self._loading, None
+        try:
+            if request_id is None or message.get("op") != "load":
+                if request_id is not None:  # a load asked ahead that nobody wants: skip it
+                    self._receive(request_id, deadline, timeout)
+                request_id = secrets.token_hex(8)
+                self._conn.send_bytes(channel.dumps({**message, "id": request_id}))
+            return self._receive(request_id, deadline, timeout)
+        except (EOFError, OSError, channel.ChannelError) as exc:
+            self.kill()
+            code = self._process.exitcode
+            raise WorkerLost("the worker process ended" + (
+                f" (exit code {code})" if code is not None else f" ({exc})")) from exc
+
+    def _receive(self, request_id: str, deadline: float, timeout: float) -> Any:
+        if not self._conn.poll(max(0.0, deadline - time.monotonic())):
+            self.kill()
+            raise WorkerLost(f"no answer within {timeout:g} s")
+        reply = channel.loads(self._conn.recv_bytes(channel.MAX_MESSAGE))
+        if not isinstance(reply, dict) or reply.pop("id", None) != request_id:
+            self.kill()
+            raise WorkerLost("the worker broke the protocol (a reply to no request)")
+        return reply
+
+    def kill(self) -> None:
+        if not self.alive:
+            return
+        self.alive = False
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join(5)
+        self._conn.close()
+        if self.printed is not None and self.output is not None and self.printed.exists():
+            shutil.copyfile(self.printed, self.output)
+
+
+class SpawnZygote:
+    """Starts worker processes with spawn; one per `preload` file at once, loading it."""
+
+    def __init__(self, preload: list[Path] = ()):
+        self._context = multiprocessing.get_context("spawn")
+        self._printed = Path(tempfile.mkdtemp(prefix="hw0-selfcheck-"))
+        self._ready: dict[Path, SpawnWorker] = {}
+        for number, path in enumerate(preload):
+            path = Path(path).resolve()
+            printed = self._printed / f"{number}.txt"
+            process, conn = self._start(path, printed)
+            request_id = secrets.token_hex(8)
+            conn.send_bytes(channel.dumps({"op": "load", "path": path.name, "id": request_id}))
+            self._ready[path] = SpawnWorker(process, conn, request_id, printed)
+
+    def _start(self, student_file: Path, output: Path) -> tuple[Any, Connection]:
+        ours, theirs = self._context.Pipe(duplex=True)
+        process = self._context.Process(target=serve, args=(theirs,), name="hw0-worker",
+                                        daemon=True)
+        process.start()
+        theirs.close()
+        ours.send_bytes(channel.dumps({"folder": str(student_file.parent),
+                                       "output": str(output)}))
+        return process, ours
+
+    def spawn(self, jail: Jail, user: NoUser, output: Path) -> SpawnWorker:
+        """A worker for `jail`'s file: it runs in the file's folder (as Jupyter would), its
+        printed output ends up in `output`."""
+        path = Path(jail.student_file).resolve()
+        worker = self._ready.pop(path, None)
+        if worker is not None:
+            worker.output = output
+            return worker
+        return SpawnWorker(*self._start(path, output))
+
+    def close(self) -> None:
+        for worker in self._ready.values():
+            worker.kill()
+        self._ready.clear()
+        shutil.rmtree(self._printed, ignore_errors=True)
+
+
+def serve(conn: Connection) -> None:
+    """The worker process: import what student code needs, then answer the checker."""
+    try:
+        setup = channel.loads(conn.recv_bytes())
+    except (EOFError, OSError):
+        return
+    from autograder.engine import worker  # numpy, torch
+    _settle(setup["folder"], setup["output"])
+    session = worker.Session()
+    while True:
+        try:
+            request = channel.loads(conn.recv_bytes())
+        except (EOFError, OSError):
+            return
+        reply = worker.reply_to(session, request)
+        try:
+            body = channel.dumps(reply)
+        except BaseException:  # noqa: BLE001 - e.g. an array that cannot be encoded
+            body = channel.dumps({"error": {"type": "NotPlainData",
+                                            "message": "the value could not be sent"},
+                                  "id": reply["id"]})
+        conn.send_bytes(body)
+
+
+def _settle(folder: str, output: str) -> None:
+    """Work in the student's folder, print into `output`, plot to nowhere."""
+    os.chdir(folder)
+    sys.path.insert(0, folder)
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    sys.stdout = open(1, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+    os.environ["MPLBACKEND"] = "Agg"

@@ -1,0 +1,180 @@
+"""`python -m autograder build-kit -o FILE.zip`: the answer-free kit students download.
+
+Inside one folder `hw0/`: the template (`hw0.py`, `color_organ_learning.ipynb`), README.md,
+requirements.txt and `hw0_selfcheck/`, the self-check. That package is the grader's own
+code, not a second copy: the modules `autograder.kit.selfcheck` needs (found by following
+its imports), each with its `# BEGIN GRADER ONLY` blocks replaced by their `# KIT: ` lines
+(staff/template.py) and its imports renamed to `hw0_selfcheck`; gradescope-utils'
+decorators module, vendored (MIT) so the kit installs from PyPI's and PyTorch's wheels
+alone; and fixtures.json, the reference's outputs on the kit's public inputs, recorded here
+by running the kit's checks on the reference (checks/fixtures.py). The zip is
+deterministic: sorted names, fixed dates.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import tempfile
+import zipfile
+from importlib.util import find_spec
+from pathlib import Path
+
+from autograder.staff import names
+from autograder.staff.template import GRADER_ONLY, PROJECT, generated, strip_code
+
+PACKAGE = "hw0_selfcheck"
+TOP = "hw0"  # the folder the zip unpacks into
+ENTRY = "autograder.kit.selfcheck"
+DATE = (2023, 8, 22, 0, 0, 0)
+VENDOR = f"{PACKAGE}/_vendor"
+GRADESCOPE = "gradescope_utils.autograder_utils.decorators"
+# The grader's requirements the kit does not need: Gradescope's metadata, vendored decorators.
+NOT_IN_KIT = ("pyyaml", "gradescope-utils")
+TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
+MAIN = f'''"""python -m {PACKAGE} [DIR]: the HW0 self-check (see README.md)."""
+
+import sys
+
+from {PACKAGE}.kit.selfcheck import main
+
+if __name__ == "__main__":
+    sys.exit(main())
+'''
+
+
+def module_path(name: str) -> Path:
+    """The file of an `autograder...` module or package."""
+    path = PROJECT / Path(*name.split("."))
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def kit_source(name: str) -> str:
+    """A module as it ships: GRADER ONLY blocks stripped."""
+    return strip_code(module_path(name).read_text(encoding="utf-8"), GRADER_ONLY)
+
+
+def imported(source: str) -> set[str]:
+    """The `autograder` modules a source imports, anywhere but under `if TYPE_CHECKING:`."""
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            return
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "autograder")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "autograder":
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names
+                         if module_path(f"{node.module}.{a.name}").is_file())
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(source))
+    return found
+
+
+def closure(entry: str = ENTRY) -> list[str]:
+    """Every module the entry needs, with the packages that hold them, sorted."""
+    todo, seen = [entry], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        parts = name.split(".")
+        todo += [".".join(parts[:i]) for i in range(1, len(parts))]
+        todo += sorted(imported(kit_source(name)))
+    return sorted(seen)
+
+
+def rename(source: str) -> str:
+    """Imports of `autograder` become imports of the kit's package, gradescope-utils' the
+    vendored copy's."""
+    source = re.sub(r"^(\s*)import autograder$", rf"\1import {PACKAGE} as autograder", source,
+                    flags=re.MULTILINE)
+    source = re.sub(r"^(\s*)from autograder([. ])", rf"\1from {PACKAGE}\2", source,
+                    flags=re.MULTILINE)
+    return source.replace(f"from {GRADESCOPE} import",
+                          f"from {VENDOR.replace('/', '.')}.gradescope_decorators import")
+
+
+def package_files(fixtures: dict) -> dict[str, str]:
+    """hw0_selfcheck/: path in the package -> text."""
+    files = {}
+    for name in closure():
+        relative = module_path(name).relative_to(PROJECT / "autograder")
+        text = rename(kit_source(name))
+        compile(text, str(relative), "exec")  # a stripped block must leave valid Python
+        files[f"{PACKAGE}/{relative.as_posix()}"] = text
+    files[f"{PACKAGE}/__main__.py"] = MAIN
+    files[f"{PACKAGE}/kit/fixtures.json"] = json.dumps(fixtures, sort_keys=True) + "\n"
+    decorators = Path(find_spec(GRADESCOPE).origin)
+    files[f"{VENDOR}/__init__.py"] = '"""Copied from gradescope-utils (MIT): LICENSE."""\n'
+    files[f"{VENDOR}/gradescope_decorators.py"] = decorators.read_text(encoding="utf-8")
+    licence = next(decorators.parents[2].glob("gradescope_utils-*.dist-info/LICENSE"), None)
+    if licence is not None:
+        files[f"{VENDOR}/LICENSE"] = licence.read_text(encoding="utf-8")
+    return files
+
+
+def requirements() -> str:
+    """The grader's own requirements, less what the kit does not need, with PyTorch's CPU
+    index (on Linux, PyPI's torch is the multi-gigabyte CUDA build; on macOS and Windows
+    the index serves the same CPU wheels as PyPI)."""
+    keep = [line for line in (PROJECT / "requirements.txt").read_text().splitlines()
+            if line.strip() and not line.startswith("#")
+            and not line.lower().startswith(NOT_IN_KIT)]
+    return "\n".join(["# pip install -r requirements.txt  (see README.md)",
+                      f"--extra-index-url {TORCH_INDEX}", *keep]) + "\n"
+
+
+def record() -> dict:
+    """The reference's outputs on the kit's public inputs: each kit-FULL check of hw0.py runs
+    on the reference (as the student, in a spawned worker) with a Recording active. A
+    check the reference fails stops the build."""
+    from autograder.checks import HW0_PY, all_checks, fixtures, reference_module
+    from autograder.checks.policy import FULL
+    from autograder.engine.student import Student
+    from autograder.kit.engine import NoUser, SpawnZygote
+
+    recording = fixtures.Recording(reference_module())
+    with tempfile.TemporaryDirectory(prefix="hw0-kit-") as tmp:
+        shutil.copy(PROJECT / "reference" / HW0_PY, Path(tmp) / HW0_PY)
+        zygote = SpawnZygote(preload=[Path(tmp) / HW0_PY])
+        student = Student(Path(tmp) / HW0_PY, HW0_PY, zygote, NoUser(), [], Path(tmp))
+        fixtures.active = recording
+        try:
+            for check in all_checks():
+                if check.kit == FULL and check.file == HW0_PY:
+                    try:
+                        check.run(student)
+                    except Exception as exc:
+                        raise RuntimeError(f"the reference fails check {check.number} "
+                                           f"({check.title}): {exc}") from exc
+        finally:
+            fixtures.active = None
+            student.close()
+            zygote.close()
+    return recording.data
+
+
+def members() -> dict[str, bytes]:
+    """Path in the zip -> content."""
+    files = {"README.md": names.kit_readme(), "requirements.txt": requirements(),
+             **generated(), **package_files(record())}
+    return {f"{TOP}/{path}": text.encode("utf-8") for path, text in sorted(files.items())}
+
+
+def build(out: Path) -> list[str]:
+    """Write the kit; returns its file names."""
+    files = members()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=DATE)
+            info.external_attr = (0o100000 | 0o644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    return list(files)

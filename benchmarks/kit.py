@@ -1,0 +1,85 @@
+"""What the student kit's self-check costs, against the plain run of the same files.
+
+    .venv/bin/python benchmarks/kit.py [--repeat 3]
+
+Builds the kit, then measures (median of --repeat runs, CPU of every process included):
+
+- kit: `python -m hw0_selfcheck REFERENCE` in the unzipped kit (spawned workers, recorded
+  public inputs, the report);
+- plain: one unsandboxed process that runs the same hw0.py and notebook the way the worker
+  does (engine/worker.py's Session: the same imports, the same cell runner), no checks.
+
+Target (issue 10): the kit within 1.3x the plain run, wall time. Exit status 1 if missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+TARGET = 1.3
+PLAIN = """
+import sys
+from autograder.engine.worker import Session
+for name in ("hw0.py", "color_organ_learning.ipynb"):
+    Session().load(name)
+"""
+THREADS = {v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
+def cost(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(CPU seconds of the command and every process it waited for, wall seconds)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, env={**os.environ, **THREADS})
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
+
+
+def median_cost(command: list[str], cwd: Path, repeat: int) -> tuple[float, float]:
+    runs = [cost(command, cwd) for _ in range(repeat)]
+    return statistics.median(c for c, _ in runs), statistics.median(w for _, w in runs)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="hw0-kit-bench-") as tmp:
+        root = Path(tmp)
+        subprocess.run([sys.executable, "-m", "autograder", "build-kit", "-o",
+                        str(root / "kit.zip")], cwd=PROJECT, check=True,
+                       stdout=subprocess.DEVNULL)
+        with zipfile.ZipFile(root / "kit.zip") as z:
+            z.extractall(root)
+        submission = root / "submission"
+        submission.mkdir()
+        for name in ("hw0.py", "color_organ_learning.ipynb"):
+            shutil.copy(PROJECT / "reference" / name, submission / name)
+        plain_cpu, plain_wall = median_cost([sys.executable, "-c", PLAIN], submission,
+                                            args.repeat)
+        kit_cpu, kit_wall = median_cost(
+            [sys.executable, "-m", "hw0_selfcheck", str(submission)], root / "hw0", args.repeat)
+    print(f"plain run (hw0.py + notebook, one process): {plain_wall:6.2f} s wall "
+          f"{plain_cpu:6.2f} s CPU")
+    print(f"kit self-check of the same files:           {kit_wall:6.2f} s wall "
+          f"{kit_cpu:6.2f} s CPU")
+    print(f"ratio: {kit_wall / plain_wall:.2f}x wall, {kit_cpu / plain_cpu:.2f}x CPU "
+          f"(target <= {TARGET}x wall)")
+    return 0 if kit_wall / plain_wall <= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

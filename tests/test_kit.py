@@ -1,0 +1,208 @@
+"""The student kit, used as a student would: built, unzipped outside the repository,
+installed into a fresh venv from its own requirements.txt, run without the project
+importable and with fork unavailable. Plus: nothing in it gives an answer away.
+
+The install is the kit's own `pip install -r requirements.txt` plus options a student does
+not need: `--no-index --find-links` to this machine's wheel folders (it cannot reach
+PyTorch's index, and CI must not depend on the network) and `--no-compile` (speed). One
+venv serves every test of the session (about 20-30 s to make).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder.checks.policy import FORM, FULL, NONE, POLICY
+from tests.conftest import PROJECT, copy_reference, run_cli
+from tests.corpus.mutants import MUTANTS
+
+WHEELS = [Path("/opt/pypi/files"), Path("/opt/pypi-more/files"), Path("/opt/wheels")]
+ROW = re.compile(r"^(ok|FIX|form) (\d+\.\d+) ", re.MULTILINE)
+# Every process the kit starts imports this first: fork is gone, spawn is the default.
+NO_FORK = '''import multiprocessing
+import os
+
+multiprocessing.set_start_method("spawn", force=True)
+del os.fork
+'''
+HW0_CHECKS = sorted((n for n in POLICY if n.split(".")[0] in "12346"), key=lambda n: n)
+
+
+class Kit:
+    def __init__(self, root: Path, python: Path, nofork: Path, zip_path: Path):
+        self.root, self.python, self.nofork, self.zip = root, python, nofork, zip_path
+
+    def check(self, folder: Path | None = None, timeout: float = 300) -> tuple[str, dict]:
+        """`python -m hw0_selfcheck [folder]` in the kit's folder: its stdout and the mark of
+        each check (ok, FIX or form)."""
+        args = [str(self.python), "-m", "hw0_selfcheck"] + ([str(folder)] if folder else [])
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL"))}
+        done = subprocess.run(args, cwd=self.root, capture_output=True, text=True,
+                              timeout=timeout, env={**env, "PYTHONPATH": str(self.nofork)})
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert "Traceback" not in done.stdout + done.stderr, done.stderr[-3000:]
+        return done.stdout, {m.group(2): m.group(1) for m in ROW.finditer(done.stdout)}
+
+
+@pytest.fixture(scope="session")
+def kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
+    out = tmp_path_factory.mktemp("built") / "hw0-kit.zip"
+    done = run_cli("build-kit", "-o", out)
+    assert done.returncode == 0, done.stderr[-3000:]
+    where = tmp_path_factory.mktemp("student")  # empty, outside the repository
+    with zipfile.ZipFile(out) as z:
+        z.extractall(where)
+    root, venv = where / "hw0", where / "venv"
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / "bin" / "python"
+    links = [a for w in WHEELS if w.is_dir() for a in ("--find-links", str(w))]
+    install = subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-compile",
+                              "--no-index", *links, "-r", str(root / "requirements.txt")],
+                             capture_output=True, text=True, timeout=900)
+    assert install.returncode == 0, install.stderr[-3000:]
+    print(f"\nkit venv: {time.monotonic() - started:.1f} s")
+    nofork = where / "nofork"
+    nofork.mkdir()
+    (nofork / "sitecustomize.py").write_text(NO_FORK)
+    return Kit(root, python, nofork, out)
+
+
+def submission(folder: Path, hw0: str | None = None) -> Path:
+    """A folder with the reference's files, hw0.py replaced by `hw0` when given."""
+    copy_reference(folder)
+    if hw0 is not None:
+        (folder / "hw0.py").write_text(hw0)
+        (folder / "color_organ_learning.ipynb").unlink()  # hw0.py alone: a quicker check
+    return folder
+
+
+def test_the_project_is_not_importable_and_fork_is_gone(kit: Kit) -> None:
+    probe = ("import os, importlib.util; print(importlib.util.find_spec('autograder'), "
+             "hasattr(os, 'fork'))")
+    done = subprocess.run([str(kit.python), "-c", probe], cwd=kit.root, capture_output=True,
+                          text=True, env={"PYTHONPATH": str(kit.nofork)}, timeout=60)
+    assert done.stdout.split() == ["None", "False"], done.stderr
+
+
+def test_the_template_is_not_implemented_yet_everywhere(kit: Kit) -> None:
+    out, marks = kit.check()  # the kit's own folder: the template
+    shipped = [n for n, (where, _) in POLICY.items() if where != NONE]
+    assert sorted(marks) == sorted(shipped) and set(marks.values()) == {"FIX"}
+    for number in shipped:
+        section = out.split(f"== {number} ", 1)[1].split("\n== ", 1)[0]
+        assert "not implemented yet" in section or "fill it in" in section, section
+    more = sum(where != FULL for where, _ in POLICY.values())
+    assert out.rstrip().endswith(f"Gradescope also runs {more} more.")
+
+
+def test_the_reference_passes_every_public_check(kit: Kit, tmp_path: Path) -> None:
+    out, marks = kit.check(submission(tmp_path / "mine"))
+    expected = {n: "form" if where == FORM else "ok" for n, (where, _) in POLICY.items()
+                if where != NONE}
+    assert marks == expected
+    assert "All 48 public checks pass" in out.splitlines()[-1]
+    assert out.index("Printed by the notebook") > out.index("public checks total")
+
+
+@pytest.mark.parametrize("name", ["gd_step_no_transpose", "map_estimate_sigma_not_inverted",
+                                  "q4d_without_relu_mask"])
+def test_known_wrong_submissions_fail_the_checks_that_catch_them(kit: Kit, tmp_path: Path,
+                                                                 name: str) -> None:
+    mutant = next(m for m in MUTANTS if m.name == name)
+    out, marks = kit.check(submission(tmp_path, mutant.apply()))
+    from autograder.checks import all_checks
+
+    part = {c.number: c.part for c in all_checks()}
+    failed = {n for n in HW0_CHECKS if marks[n] == "FIX"}
+    assert failed and {part[n] for n in failed} == set(mutant.loses), out
+    assert mutant.says in out
+
+
+def test_a_function_that_loops_forever_costs_one_check(kit: Kit, tmp_path: Path) -> None:
+    source = (PROJECT / "reference" / "hw0.py").read_text().replace(
+        "def map_estimate(X, y, Sigma):\n", "def map_estimate(X, y, Sigma):\n    while True:\n"
+        "        pass\n")
+    out, marks = kit.check(submission(tmp_path, source))
+    assert [n for n in HW0_CHECKS if marks[n] == "FIX"] == ["2.4"], out
+    assert "no answer within 10 s" in out
+
+
+def test_nothing_in_the_kit_gives_an_answer_away(kit: Kit) -> None:
+    from autograder.checks import reference
+
+    with zipfile.ZipFile(kit.zip) as z:
+        files = {n: z.read(n).decode("utf-8") for n in z.namelist()}
+    text = "\n".join(files.values())
+    template = "\n".join(files[f"hw0/{n}"] for n in ("hw0.py", "color_organ_learning.ipynb"))
+    leaked = [line for line in solution_lines() if line not in template and line in text]
+    assert leaked == []
+    ref = reference()
+    answers = [ref.Q3E, "A.T == A", ref.Q4A_ELBOW, "-b / w", "-b/W1", "-b / W1", "-b / w1",
+               ref.Q4A_DL_DW["active"], repr(ref.Q1_EIG_RANGE),
+               json.dumps(ref.Q4B), repr(ref.Q4B), "2/sigma_max", "2 / sigma_max", "2/alpha",
+               "2 / alpha", "2.0 / alpha", "2.0 / np.linalg.norm", "simulate_q4b"]
+    for case, key in ref.Q4B.items():  # one case's key, as JSON or as Python writes it
+        answers += [json.dumps({case: key})[1:-1], repr({case: key})[1:-1]]
+    assert [a for a in answers if a in text] == []
+    assert not re.search(r"(q5c_lr_\w+|Q1_EIG_RANGE)\s*=\s*[\d.(\[-]", text)  # typed-in values
+    recorded = json.loads(files["hw0/hw0_selfcheck/kit/fixtures.json"])["outputs"]
+    assert {key.split(":")[0] for key in recorded} <= {
+        "gd_step", "gd_iterates", "step_growth_bound", "error_bound", "gamma_from_sigma",
+        "augment", "ols", "map_estimate", "elbows", "sgd_new_elbows"}
+    python = {n: t for n, t in files.items() if n.endswith(".py")}
+    assert not any(re.search(r"^\s*(import|from)\s+(reference|autograder)\b", t, re.MULTILINE)
+                   for t in python.values())
+    assert not any(re.search(r"^\s*# (BEGIN|END) GRADER ONLY$", t, re.MULTILINE)
+                   for t in python.values())
+    assert not any(n.endswith(("sandbox.py", "verify.py", "buildkit.py")) for n in files)
+
+
+def solution_lines() -> list[str]:
+    """Every line inside a solution block of the reference (code and notebook markdown)."""
+    sources = [(PROJECT / "reference" / "hw0.py").read_text()]
+    nb = json.loads((PROJECT / "reference" / "color_organ_learning.ipynb").read_text())
+    sources += ["".join(c["source"]) for c in nb["cells"]]
+    lines = []
+    for source in sources:
+        blocks = re.findall(r"BEGIN SOLUTION(?: -->)?\n(.*?)(?:# |<!-- )END SOLUTION", source,
+                            re.DOTALL)
+        lines += [line.strip() for block in blocks for line in block.splitlines()
+                  if len(line.strip()) > 8 and not line.strip().startswith("# TEMPLATE:")]
+    return lines
+
+
+def test_kit_checks_in_process_spawn_only_follow_the_policy(kit: Kit, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """The kit's own Grader in this process, with os.fork removed: spawn only. Its checks are
+    the policy's: FORM ones give the form-only verdict, FULL ones the full one."""
+    import multiprocessing
+
+    monkeypatch.delattr(os, "fork")
+    monkeypatch.syspath_prepend(str(kit.root))
+    assert multiprocessing.get_start_method(allow_none=True) in (None, "fork", "spawn")
+    from hw0_selfcheck import grade
+    from hw0_selfcheck.checks import fixtures
+    from hw0_selfcheck.kit import engine, selfcheck
+
+    monkeypatch.setattr(fixtures, "active", fixtures.Replay(json.loads(
+        selfcheck.FIXTURES.read_text())))
+    folder = submission(tmp_path / "mine", (PROJECT / "reference" / "hw0.py").read_text())
+    with grade.Grader(engine.SpawnZygote([folder / "hw0.py"]), engine.NoUser()) as grader:
+        data = grader.grade(folder, public_only=True)
+    assert {t["number"] for t in data["tests"]} >= set(HW0_CHECKS)
+    for t in data["tests"]:
+        if t["number"] in HW0_CHECKS:
+            form = POLICY[t["number"]][0] == FORM
+            assert t["status"] == "passed", t
+            assert ("checked on Gradescope only" in t["output"]) == form, t
