@@ -16,7 +16,6 @@ import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -78,8 +77,9 @@ def reference() -> types.ModuleType:
 @cache
 def reference_module() -> types.ModuleType:
     """reference/hw0.py itself."""
-    path = Path(__file__).resolve().parents[2] / "reference" / HW0_PY
-    spec = importlib.util.spec_from_file_location("hw0_reference", path)
+    from autograder.checks.misconceptions import REFERENCE_DIR
+
+    spec = importlib.util.spec_from_file_location("hw0_reference", REFERENCE_DIR / HW0_PY)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -18,12 +18,14 @@ import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
+from pathlib import Path
 from typing import Any
 
-from autograder.checks import HW0_PY, NOTEBOOK, REFERENCE_DIR, precision, reference
+from autograder.checks import HW0_PY, NOTEBOOK, precision, reference
 from autograder.engine.student import Student, SubmissionError
 
 LIKELY = "Likely cause: "
+REFERENCE_DIR = Path(__file__).resolve().parents[2] / "reference"
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ It isolates mistakes, not attacks: on a student's laptop the code is their own. 
 keeps from the sandbox: a separate process, a deadline on every call (a loop costs one
 check, then a fresh worker), plain data across, the printed output in a file of its own.
 
-Speed: a worker for each `preload` file is started at once and told to load it (the
-self-check preloads the notebook, the long pole), so that work overlaps the checker's own
-imports and the hw0.py checks; Student's "load" is then answered by that reply.
+Speed: a worker for each `preload` notebook is started at once and asked, ahead, what
+Student will ask first: to open the notebook (without its outputs, as Student gives it) and
+run each code cell. That work overlaps the checker's own imports and the hw0.py checks;
+Student's "open" and "cell" requests are then answered by those replies, in order.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from autograder.engine import channel
+from autograder.engine import channel, notebook
 from autograder.engine.jail import Jail, WorkerLost
+from autograder.engine.student import CELL_TIMEOUT
 
 
 class NoUser:
@@ -47,24 +49,27 @@ class SpawnWorker:
     """The checker's handle on one spawned worker process."""
 
     def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection,
-                 loading: str | None = None, printed: Path | None = None):
+                 ahead: list[tuple[tuple[Any, ...], str]] | None = None,
+                 printed: Path | None = None):
         self._process, self._conn = process, conn
-        self._loading = loading  # the id of a load asked ahead (SpawnZygote's preload)
+        # requests asked ahead (SpawnZygote's preload): (what was asked, its id), in order
+        self._ahead = list(ahead or [])
         self.printed = printed  # where a preloaded worker prints, copied to `output` at the end
         self.output: Path | None = None
         self.alive = True
 
     def ask(self, message: dict[str, Any], timeout: float) -> Any:
         """Send a request and wait for the reply; kill the worker on any failure. The reply
-        must echo the request's fresh random id, as in sandbox.Worker."""
+        must echo the request's fresh random id, as in sandbox.Worker. A request asked ahead
+        is answered by its reply; one that differs first lets the rest finish unread."""
         deadline = time.monotonic() + timeout
-        request_id, self._loading = self._loading, None
         try:
-            if request_id is None or message.get("op") != "load":
-                if request_id is not None:  # a load asked ahead that nobody wants: skip it
-                    self._receive(request_id, deadline, timeout)
-                request_id = secrets.token_hex(8)
-                self._conn.send_bytes(channel.dumps({**message, "id": request_id}))
+            if self._ahead and self._ahead[0][0] == _asked(message):
+                return self._receive(self._ahead.pop(0)[1], deadline, timeout)
+            while self._ahead:
+                self._receive(self._ahead.pop(0)[1], deadline, timeout)
+            request_id = secrets.token_hex(8)
+            self._conn.send_bytes(channel.dumps({**message, "id": request_id}))
             return self._receive(request_id, deadline, timeout)
         except (EOFError, OSError, channel.ChannelError) as exc:
             self.kill()
@@ -94,20 +99,41 @@ class SpawnWorker:
             shutil.copyfile(self.printed, self.output)
 
 
+def _asked(message: dict[str, Any]) -> tuple[Any, ...]:
+    """What a request asks, for matching it with one asked ahead (a cell's seconds aside)."""
+    return (message.get("op"), message.get("path"), message.get("number"))
+
+
 class SpawnZygote:
-    """Starts worker processes with spawn; one per `preload` file at once, loading it."""
+    """Starts worker processes with spawn; one per `preload` notebook at once, running it."""
 
     def __init__(self, preload: list[Path] = ()):
         self._context = multiprocessing.get_context("spawn")
         self._printed = Path(tempfile.mkdtemp(prefix="hw0-selfcheck-"))
-        self._ready: dict[Path, SpawnWorker] = {}
+        self._ready: dict[bytes, SpawnWorker] = {}  # by the notebook Student will give
         for number, path in enumerate(preload):
-            path = Path(path).resolve()
-            printed = self._printed / f"{number}.txt"
-            process, conn = self._start(path, printed)
+            self._preload(Path(path), self._printed / f"preload-{number}")
+
+    def _preload(self, path: Path, folder: Path) -> None:
+        """Ask a worker ahead to open the notebook at `path`, as Student gives it (without
+        outputs, engine/notebook.py), and to run each code cell."""
+        try:
+            cells = notebook.read(path)
+        except (notebook.NotANotebook, OSError):
+            return  # Student says why
+        runs = notebook.stripped(cells)
+        folder.mkdir()
+        (folder / path.name).write_bytes(runs)
+        process, conn = self._start(folder / path.name, folder / "printed.txt")
+        asked = [{"op": "open", "path": path.name}]
+        asked += [{"op": "cell", "number": c.number, "seconds": CELL_TIMEOUT}
+                  for c in cells if c.kind == "code"]
+        ahead = []
+        for message in asked:
             request_id = secrets.token_hex(8)
-            conn.send_bytes(channel.dumps({"op": "load", "path": path.name, "id": request_id}))
-            self._ready[path] = SpawnWorker(process, conn, request_id, printed)
+            conn.send_bytes(channel.dumps({**message, "id": request_id}))
+            ahead.append((_asked(message), request_id))
+        self._ready[runs] = SpawnWorker(process, conn, ahead, folder / "printed.txt")
 
     def _start(self, student_file: Path, output: Path) -> tuple[Any, Connection]:
         ours, theirs = self._context.Pipe(duplex=True)
@@ -123,7 +149,7 @@ class SpawnZygote:
         """A worker for `jail`'s file: it runs in the file's folder (as Jupyter would), its
         printed output ends up in `output`."""
         path = Path(jail.student_file).resolve()
-        worker = self._ready.pop(path, None)
+        worker = self._ready.pop(path.read_bytes(), None) if self._ready else None
         if worker is not None:
             worker.output = output
             return worker
