@@ -5,7 +5,8 @@ MAX_TEST_OUTPUT characters and the top-level output MAX_TOP_OUTPUT; the whole fi
 written, stays under MAX_BYTES (Gradescope cuts a results.json near 100,000 bytes, and a cut
 file is no results at all): when the outputs together would pass it, the longest are
 shortened, each to the same length, until it fits. Control characters other than newline
-and tab (NUL, ANSI escape sequences, ...) are removed from every text once, here.
+and tab (NUL, ANSI escape sequences, ...) are removed from every text once, here; a carriage
+return rewrites its line, as a terminal shows it.
 """
 
 from __future__ import annotations
@@ -26,8 +27,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean(text: str) -> str:
-    """Text without terminal escape sequences or control characters (newline and tab stay)."""
-    return _CONTROL.sub("", _ANSI.sub("", text.replace("\r\n", "\n")))
+    """Text without terminal escape sequences or control characters (newline and tab stay).
+    A carriage return rewrites its line, as on a terminal (progress bars such as tqdm's):
+    each line keeps what was written after its last one."""
+    text = _ANSI.sub("", text.replace("\r\n", "\n"))
+    lines = (line.rstrip("\r").rsplit("\r", 1)[-1] for line in text.split("\n"))
+    return _CONTROL.sub("", "\n".join(lines))
 
 
 def cap(text: str, limit: int) -> str:

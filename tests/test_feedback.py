@@ -311,6 +311,19 @@ def test_results_stay_under_the_size_bound_and_free_of_control_characters() -> N
     assert all("cut" in t["output"] for t in data["tests"])
 
 
+def test_a_carriage_return_rewrites_its_line_as_a_terminal_shows_it() -> None:
+    bar = "  0%|          | 0/50\r 50%|#####     | 25/50\r100%|##########| 50/50\n"
+    assert results.clean("start\r\n" + bar + "done\r") == "start\n100%|##########| 50/50\ndone"
+
+
+def test_a_message_that_ends_in_a_question_keeps_one_mark() -> None:
+    from autograder.engine.student import _problem
+
+    said = _problem("hw0.py", {"type": "SyntaxError", "line": "line 38", "compiles": False,
+                               "message": "Missing parentheses. Did you mean print(...)?"})
+    assert "print(...)? Nothing in hw0.py" in said and "?." not in said
+
+
 def test_a_flooding_submission_still_writes_results_under_the_bound(tmp_path) -> None:  # noqa: ANN001
     from autograder.grade import grade
 

@@ -48,6 +48,20 @@ def test_quirk_scores_exactly_and_says_why(graded: dict, quirk) -> None:  # noqa
     assert "Traceback" not in json.dumps(results)
 
 
+def test_a_notebook_that_times_itself_grades_the_same_twice(graded: dict,
+                                                           tmp_path: Path) -> None:
+    """%time, %timeit and tqdm print rates and times that differ on every run."""
+    quirk = next(q for q in QUIRKS if q.name == "timings_and_progress_bars")
+    quirk.write(tmp_path / "again")
+    out = tmp_path / "again.json"
+    done = run_cli("grade", tmp_path / "again", "-o", out,
+                   env={"HW0_CELL_SECONDS": str(CELL_SECONDS)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    again, first = json.loads(out.read_text()), graded[quirk.name]
+    assert {**again, "execution_time": 0} == {**first, "execution_time": 0}
+    assert "warm" in first["output"] and "it/s" not in first["output"]
+
+
 def test_each_problem_is_said_once_at_the_top(graded: dict) -> None:
     broken = graded["hw0_does_not_compile"]
     assert broken["output"].count("does not compile") == 1
@@ -107,10 +121,40 @@ def test_the_kernel_writes_no_history_and_names_each_skipped_command(tmp_path: P
     session.kernel = notebook.Kernel(cells, session.names)
     assert [session.cell(n, None)["error"] for n in (2, 3, 4)] == [None, None, None]
     assert session.names["z"] == 2 and list(session.names["x"]) == []
-    assert [n["cell"] for n in session.kernel.notes] == [2, 3, 4]
+    assert [n["cell"] for n in session.kernel.notes] == [2, 2, 3, 4]  # each skip, once
     assert not (tmp_path / "made_by_bash.txt").exists()
     assert not list(tmp_path.rglob("*.sqlite")) and not (tmp_path / ".ipython").exists()
     assert session.kernel.shell.history_manager.hist_file == ":memory:"
+
+
+def test_timing_magics_run_once_and_print_nothing_that_changes(monkeypatch,  # noqa: ANN001
+                                                             capfd) -> None:  # noqa: ANN001
+    """Two gradings of one notebook must agree: %time, %timeit and tqdm print no timing."""
+    monkeypatch.setattr(sys, "stdin", sys.stdin)
+    import tqdm.std
+
+    monkeypatch.setenv("TQDM_DISABLE", "")  # the kernel sets both; monkeypatch puts them back
+    monkeypatch.setattr(tqdm.std.tqdm, "__init__", tqdm.std.tqdm.__init__)
+    cells = [notebook.Cell(1, "code", "from tqdm import tqdm\nfor i in tqdm(range(3)):\n"
+                                      "    pass\ncalls = []"),
+             notebook.Cell(2, "code", "%%time\nx = sum(range(10))"),
+             notebook.Cell(3, "code", "y = %time sum(range(4))\n"
+                                      "%timeit -n 3 -r 2 calls.append(1)\n"
+                                      "!pip install foo\n%pip install bar"),
+             notebook.Cell(4, "code", "%%timeit -n1 w = 2\nv = w * 3"),
+             notebook.Cell(5, "code", "%time undefined_name")]
+    session = worker.Session()
+    session.kernel = notebook.Kernel(cells, session.names)
+    errors = [session.cell(n, None)["error"] for n in range(1, 6)]
+    assert errors[:4] == [None] * 4 and errors[4]["type"] == "NameError"
+    assert "cell 5" in errors[4]["line"]
+    assert {k: session.names[k] for k in ("x", "y", "v", "calls")} == \
+        {"x": 45, "y": 6, "v": 6, "calls": [1]}  # each timed statement ran once
+    printed = capfd.readouterr()
+    assert "time" not in (printed.out + printed.err).lower(), printed
+    assert "it/s" not in printed.err
+    assert [n["message"][:12] for n in session.kernel.notes] == [
+        "the shell co", "`%pip instal"]  # both skips of cell 3, each named
 
 
 def test_a_call_into_a_cell_function_names_that_cell(monkeypatch) -> None:  # noqa: ANN001

@@ -11,14 +11,17 @@ in Jupyter; matplotlib draws to nowhere; ipywidgets is the real package. Every c
 past a cell that raises (as `nbconvert --allow-errors`). A cell that overruns its seconds is
 interrupted as Jupyter's stop button does (KeyboardInterrupt from an interval timer; where
 the platform has no SIGALRM, only the caller's whole-notebook deadline applies). Shell
-escapes, `%%bash`, `%pip` and the like are reported no-ops. Nothing Linux-only is imported:
+escapes, `%%bash`, `%pip` and the like are reported no-ops, and timing magics and tqdm's bars
+print no timing (engine/magics.py). Nothing Linux-only is imported:
 the student kit runs this module on macOS and Windows too.
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import json
+import os
 import re
 import signal
 import sys
@@ -30,15 +33,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from autograder.engine import magics
+
 CELL_SECONDS = 60.0  # a cell's share of the notebook's time when no caller sets one
 ENVIRONMENT = ("numpy", "scipy", "torch", "matplotlib", "IPython", "ipywidgets", "tqdm")
 DOWNLOAD = ("Download the notebook again as a .ipynb file (Jupyter: File > Download; "
             "Colab: File > Download > Download .ipynb) and upload that file.")
-# Magics that would start a process or install packages: no-ops that leave a note.
-SHELL_MAGICS = {"line": ("pip", "conda", "mamba", "micromamba", "uv", "system", "sx", "sc",
-                         "edit"),
-                "cell": ("bash", "sh", "script", "perl", "ruby", "python", "python2",
-                         "python3", "pypy", "system", "sx")}
 _CODE_NAME = re.compile(r"<ipython-input-(\d+)-[0-9a-f]+>")
 
 
@@ -169,12 +169,11 @@ class Kernel:
         self._running: Cell | None = None
         self._timed_out = False
         self.shell = _shell(namespace)
-        for kind, names in SHELL_MAGICS.items():
-            for name in names:
-                self.shell.register_magic_function(self._skip_magic(name, kind), kind, name)
+        magics.register(self.shell, self._note)
         self.shell.system = self._skip_shell  # `!cmd` and the aliases (%ls, %cat, ...)
         self.shell.getoutput = lambda cmd, *a, **k: self._skip_shell(cmd) or _slist()
         sys.stdin = NoInput()
+        _quiet_progress_bars()
 
     @property
     def code_cells(self) -> list[int]:
@@ -245,24 +244,15 @@ class Kernel:
     # -- what the sandbox forbids: a note, never a lost answer
 
     def _note(self, text: str) -> None:
+        """Report something skipped in the running cell, once."""
         cell = self._running
-        if cell is not None and not any(n["cell"] == cell.number for n in self.notes):
-            self.notes.append({"cell": cell.number, "where": cell.where(), "message": text})
+        note = {"cell": cell.number, "where": cell.where(), "message": text} if cell else None
+        if note is not None and note not in self.notes:
+            self.notes.append(note)
 
     def _skip_shell(self, cmd: str) -> None:
         self._note(f"the shell command `!{cmd[:60]}` was skipped: shell commands cannot "
                    "run while grading")
-
-    def _skip_magic(self, name: str, kind: str) -> Any:
-        sign = "%" if kind == "line" else "%%"
-
-        def skip(line: str = "", cell: str | None = None) -> None:
-            what = "installs nothing" if name in ("pip", "conda", "mamba", "micromamba",
-                                                  "uv") else "was skipped"
-            command = f"{sign}{name} {line.strip()[:60]}".strip()
-            self._note(f"`{command}` {what}: shell commands and package installs cannot run "
-                       "while grading")
-        return skip
 
     @contextmanager
     def _interrupt_after(self, seconds: float | None) -> Iterator[None]:
@@ -287,6 +277,18 @@ class Kernel:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+
+
+def _quiet_progress_bars() -> None:
+    """tqdm's bars print rates and times that differ on every run, and two gradings of one
+    notebook must agree: every bar is made with disable=True (the loop still runs). torch has
+    imported tqdm already, so its environment variable alone would come too late."""
+    os.environ["TQDM_DISABLE"] = "1"
+    try:
+        import tqdm.std
+    except ImportError:
+        return
+    tqdm.std.tqdm.__init__ = functools.partialmethod(tqdm.std.tqdm.__init__, disable=True)
 
 
 def message(exc: BaseException) -> str:

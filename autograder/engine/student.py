@@ -302,7 +302,7 @@ def _problem(name: str, e: dict[str, Any]) -> str:
     kind, where = e.get("type"), e.get("line")
     message = str(e.get("message", "")).rstrip(". ")
     if e.get("compiles") is False:
-        return (f"{name} does not compile: {kind} at {_line(e)}: {message}. Nothing in "
+        return (f"{name} does not compile: {kind} at {_line(e)}: {sentence(message)} Nothing in "
                 f"{name} could be graded until it compiles: fix that line and run the file "
                 "once yourself.")
     if kind == "NotANotebook":
@@ -319,10 +319,10 @@ def _problem(name: str, e: dict[str, Any]) -> str:
         return (f"{name}: {where} and the cells after it were not run: the notebook used "
                 f"up its {LOAD_TIMEOUT['.ipynb']:g} s. Make slow cells faster.")
     if name.endswith(".ipynb"):
-        text = f"{name}: {where or 'a cell'} raised {kind}: {message}."
+        text = f"{name}: {where or 'a cell'} raised {kind}: {sentence(message)}"
         after = "The cells after it still ran; what it would have defined is missing."
     else:
-        text = f"Running {name} raised {kind}{f' at {where}' if where else ''}: {message}."
+        text = f"Running {name} raised {kind}{f' at {where}' if where else ''}: {sentence(message)}"
         after = "What was defined before that line was graded."
     return " ".join([text, after] if kind != "ModuleNotFoundError" else [text, ENVIRONMENT])
 
