@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.engine import sandbox
+from autograder.engine import sandbox, seccomp
 from tests.conftest import (
     HOSTILE,
     HOSTILE_GRADED,
@@ -227,7 +227,7 @@ def test_seccomp_refuses_inet_sockets_and_processes_but_not_unix_sockets_or_thre
         os.close(r)
         verdicts = []
         try:
-            assert sandbox._deny_network_and_processes()
+            assert seccomp.deny_network_and_processes()
             for family in (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX):
                 try:
                     socket.socket(family, socket.SOCK_STREAM).close()

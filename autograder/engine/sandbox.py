@@ -11,10 +11,10 @@ nothing of the grader's is in its memory. A worker, before it touches student co
   and the other world-writable folders; the project, the results and the submissions
   covered by empty mounts; only the Python installation visible under otherwise private
   directories such as /root), and switches to an unprivileged uid of its own
-  (see `SandboxUser`);
+  (see `SandboxUser`; engine/namespaces.py);
 - takes rlimits: CPU seconds, address space, processes, file size, open files, no core;
 - on Linux, a seccomp filter: no socket but AF_UNIX, no new process (threads are fine),
-  no io_uring, no_new_privs (see `_seccomp_program`);
+  no io_uring, no_new_privs (engine/seccomp.py);
 - gets a scrubbed environment, its stdout/stderr into a capped file, and a private copy of
   the one student file it runs as its working directory.
 
@@ -25,8 +25,6 @@ It talks to the grader over two pipes with the plain-data channel (channel.py).
 
 from __future__ import annotations
 
-import ctypes
-import errno
 import fcntl
 import gc
 import json
@@ -43,17 +41,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from autograder.engine import channel
+from autograder.engine import channel, namespaces, seccomp
 from autograder.engine.jail import Jail, Limits, WorkerLost  # noqa: F401 - re-exported
+from autograder.engine.namespaces import WRITABLE_DIRS
 
 UID_BASE = 61000  # sandbox uids: 61000 + slot, no passwd entry needed
 SLOTS = 256
-WRITABLE_DIRS = (Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"), Path("/run/lock"))
 DISABLE_ENV = "HW0_SANDBOX_DISABLE"  # tests: "namespaces,seccomp" simulates a machine without
 
-_CLONE_NEWNS = 0x00020000
-_CLONE_NEWNET = 0x40000000
-_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_BIND, _MS_REC, _MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
 
 
 class SandboxUser:
@@ -335,7 +330,7 @@ def _become_worker(spec: dict[str, Any], requests: int, replies: int, out_fd: in
     source = Path(spec["student_file"])
     code = source.read_bytes()  # before the submission folder is hidden
     layers = ["process"]
-    if uid is not None and "namespaces" not in disabled and _isolate(
+    if uid is not None and "namespaces" not in disabled and namespaces.isolate(
             [Path(p) for p in spec["hide"]], limits):
         layers.append("namespaces")
     workdir = Path(tempfile.mkdtemp(prefix=f"hw0-worker-{os.getpid()}-", dir="/tmp"))
@@ -349,7 +344,7 @@ def _become_worker(spec: dict[str, Any], requests: int, replies: int, out_fd: in
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
-    if "seccomp" not in disabled and _deny_network_and_processes():
+    if "seccomp" not in disabled and seccomp.deny_network_and_processes():
         layers.append("seccomp")
     os.chdir(workdir)
     os.environ.clear()
@@ -359,15 +354,13 @@ def _become_worker(spec: dict[str, Any], requests: int, replies: int, out_fd: in
         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
         "PYTHONHASHSEED": "0", "HW0_SANDBOX": ",".join(layers),
     })
-    sys.path[:] = [str(workdir)] + [p for p in sys.path if p and _is_system_path(p)]
+    sys.path[:] = [str(workdir)] + [p for p in sys.path if p and namespaces.is_system_path(p)]
     sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
     sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
     worker.serve(requests, replies)
     os._exit(0)
 
 
-def _is_system_path(p: str) -> bool:
-    return p.startswith((sys.base_prefix, sys.prefix)) or "site-packages" in p
 
 
 def _close_fds_except(keep: set[int]) -> None:
@@ -410,153 +403,3 @@ def _current_address_space() -> int:
     except OSError:
         pass
     return 4 * 1024**3
-
-
-# ---------------------------------------------------------------- namespaces (Linux, root)
-
-_libc = ctypes.CDLL(None, use_errno=True)
-
-
-def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
-    if _libc.mount(source.encode(), target.encode(), fstype.encode() if fstype else None,
-                   flags, data.encode() if data else None) != 0:
-        raise OSError(ctypes.get_errno(), f"mount {target}")
-
-
-def _isolate(hide: list[Path], limits: Limits) -> bool:
-    """New mount and network namespaces: no network, a private tmpfs behind every
-    world-writable folder, the hidden paths covered. Returns False (and changes nothing)
-    where the kernel does not allow it."""
-    if not sys.platform.startswith("linux") or _libc.unshare(_CLONE_NEWNS | _CLONE_NEWNET):
-        return False
-    _mount("none", "/", None, _MS_REC | _MS_PRIVATE, None)
-    keep = _python_paths()
-    for closed in _closed_ancestors(keep):
-        _cover(closed, "size=64k,mode=755", keep)
-    _private_tmp(limits.tmp_mb, keep)
-    for path in hide:
-        if path in keep:
-            continue
-        if path.is_dir() and any(k.is_relative_to(path) for k in keep):
-            _cover(path, "size=64k,mode=755", keep)  # e.g. the project folder holding .venv
-        elif path.is_dir():
-            _mount("tmpfs", str(path), "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV,
-                   "size=4k,mode=000")
-        elif path.exists():
-            _mount("/dev/null", str(path), None, _MS_BIND, None)
-    return True
-
-
-def _python_paths() -> list[Path]:
-    """The outermost folders of the Python installation the worker imports from."""
-    needed = sorted({Path(p) for p in (sys.base_prefix, sys.prefix, *sys.path)
-                     if p and _is_system_path(p) and Path(p).is_dir()},
-                    key=lambda p: len(p.parts))
-    roots: list[Path] = []
-    for p in needed:
-        if not any(p.is_relative_to(r) for r in roots):
-            roots.append(p)
-    return roots
-
-
-def _closed_ancestors(keep: list[Path]) -> list[Path]:
-    """The first folder on the way to each of `keep` that other users cannot enter (pyenv
-    under /root)."""
-    found: list[Path] = []
-    for p in keep:
-        closed = next((a for a in reversed(p.parents)
-                       if a != Path("/") and not os.stat(a).st_mode & stat.S_IXOTH), None)
-        if closed is not None and closed not in found:
-            found.append(closed)
-    return found
-
-
-def _cover(target: Path, options: str, keep: list[Path]) -> None:
-    """Mount a fresh tmpfs over `target`, then bind the `keep` folders inside it back."""
-    inside = [p for p in keep if p != target and p.is_relative_to(target)]
-    fds = {p: os.open(p, os.O_PATH | os.O_DIRECTORY) for p in inside}
-    _mount("tmpfs", str(target), "tmpfs", _MS_NOSUID | _MS_NODEV, options)
-    for p, fd in fds.items():
-        p.mkdir(parents=True, exist_ok=True)
-        for parent in p.parents:
-            if parent != target and parent.is_relative_to(target):
-                os.chmod(parent, 0o755)
-        _mount(f"/proc/self/fd/{fd}", str(p), None, _MS_BIND | _MS_REC, None)
-        os.close(fd)
-
-
-def _private_tmp(size_mb: int, keep: list[Path]) -> None:
-    """One tmpfs of `size_mb` behind /tmp and, bound from it, /var/tmp, /dev/shm, /run/lock:
-    everything the worker can write, bounded, in memory that goes away with it."""
-    tmp = WRITABLE_DIRS[0]
-    _cover(tmp, f"size={size_mb}m,mode=1777", keep)
-    for target in WRITABLE_DIRS[1:]:
-        if target.is_dir() and not target.is_symlink():
-            inner = tmp / ("." + "-".join(target.parts[1:]))
-            inner.mkdir()
-            os.chmod(inner, 0o1777)
-            _mount(str(inner), str(target), None, _MS_BIND, None)
-
-
-# ---------------------------------------------------------------- seccomp (Linux)
-
-_AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
-_SYSCALL = {
-    "x86_64": {"socket": 41, "clone": 56, "fork": 57, "vfork": 58, "clone3": 435,
-               "io_uring_setup": 425},
-    "aarch64": {"socket": 198, "clone": 220, "clone3": 435, "io_uring_setup": 425},
-}
-_AF_UNIX, _CLONE_THREAD, _X32_SYSCALL_BIT = 1, 0x00010000, 0x40000000
-_LD_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06  # BPF opcodes (32-bit words)
-_KILL_PROCESS, _ALLOW = 0x80000000, 0x7FFF0000
-_PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 38, 22, 2
-
-
-def _fail(code: int) -> tuple[int, int, int, int]:
-    return (_RET, 0, 0, 0x00050000 | code)  # SECCOMP_RET_ERRNO
-
-
-def _seccomp_program(machine: str) -> list[tuple[int, int, int, int]]:
-    """Classic BPF over seccomp_data (nr at 0, arch at 4, args[0] low word at 16), as
-    (code, jump if true, jump if false, k): another arch is killed (no 32-bit calls); x32
-    calls fail; socket() of any family but AF_UNIX fails with EACCES; clone() without
-    CLONE_THREAD, fork and vfork fail with EPERM; clone3 and io_uring_setup with ENOSYS
-    (glibc then makes threads with clone; io_uring could open sockets behind the filter)."""
-    nr = _SYSCALL[machine]
-    prog = [(_LD_ABS, 0, 0, 4), (_JEQ, 1, 0, _AUDIT_ARCH[machine]), (_RET, 0, 0, _KILL_PROCESS),
-            (_LD_ABS, 0, 0, 0)]
-    if machine == "x86_64":
-        prog += [(_JGE, 0, 1, _X32_SYSCALL_BIT), _fail(errno.ENOSYS)]
-    prog += [(_JEQ, 0, 4, nr["socket"]), (_LD_ABS, 0, 0, 16), (_JEQ, 0, 1, _AF_UNIX),
-             (_RET, 0, 0, _ALLOW), _fail(errno.EACCES)]
-    prog += [(_JEQ, 0, 4, nr["clone"]), (_LD_ABS, 0, 0, 16), (_JSET, 0, 1, _CLONE_THREAD),
-             (_RET, 0, 0, _ALLOW), _fail(errno.EPERM)]
-    for name, code in (("clone3", errno.ENOSYS), ("io_uring_setup", errno.ENOSYS),
-                       ("fork", errno.EPERM), ("vfork", errno.EPERM)):
-        if name in nr:
-            prog += [(_JEQ, 0, 1, nr[name]), _fail(code)]
-    return prog + [(_RET, 0, 0, _ALLOW)]
-
-
-class _SockFilter(ctypes.Structure):
-    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte),
-                ("k", ctypes.c_uint32)]
-
-
-class _SockFprog(ctypes.Structure):
-    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
-
-
-def _deny_network_and_processes() -> bool:
-    """Install the seccomp filter (with no_new_privs: no setuid binary gains anything).
-    False where the platform or the kernel has no seccomp."""
-    machine = os.uname().machine
-    if not sys.platform.startswith("linux") or machine not in _SYSCALL:
-        return False
-    rules = _seccomp_program(machine)
-    program = _SockFprog(len(rules), (_SockFilter * len(rules))(*(_SockFilter(*r) for r in rules)))
-    ulong = ctypes.c_ulong
-    if _libc.prctl(_PR_SET_NO_NEW_PRIVS, ulong(1), ulong(0), ulong(0), ulong(0)) != 0:
-        return False
-    return _libc.prctl(_PR_SET_SECCOMP, ulong(_SECCOMP_MODE_FILTER), ctypes.byref(program),
-                       ulong(0), ulong(0)) == 0
