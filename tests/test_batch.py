@@ -237,7 +237,7 @@ def test_problems_are_classified_by_robust_phrases() -> None:
 
 def test_the_summary_counts_misconceptions_and_keeps_placeholders_apart() -> None:
     def test(number: str, output: str, passed: bool = False) -> dict:
-        return {"number": number, "name": f"{number} t", "tags": ["q1"], "score": float(passed),
+        return {"number": number, "name": "t", "tags": ["q1"], "score": float(passed),
                 "max_score": 1.0, "status": "passed" if passed else "failed", "output": output}
 
     group = [{"name": "A", "sid": "1", "email": ""}, {"name": "B", "sid": "2", "email": ""}]

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograder.results import label
+
 SUBMITTERS = "submitters.json"
 NOT_ATTEMPTED = ("not implemented yet", "still None")
 LIKELY_CAUSE = re.compile(r"^\s*Likely cause: ([^:\n]+)", re.MULTILINE)
@@ -118,10 +120,10 @@ def problems(data: dict[str, Any]) -> list[str]:
     top = data.get("output", "").split("Printed by ")[0]
     texts = [top, *(t.get("output", "") for t in data.get("tests", []))]
     found = []
-    for label, pattern in PROBLEMS:
+    for problem, pattern in PROBLEMS:
         for match in (re.search(pattern, text, re.IGNORECASE | re.MULTILINE) for text in texts):
             named = match and match.groupdict().get("file")
-            kind = f"{label} {named.strip()}" if named else label
+            kind = f"{problem} {named.strip()}" if named else problem
             if match and kind not in found:
                 found.append(kind)
     if not data.get("tests") and "grader error" not in found:
@@ -195,7 +197,7 @@ def _tests_table(graded: list[Graded]) -> list[str]:
     tests: dict[str, dict[str, Any]] = {}
     for g in graded:
         for t in g.results["tests"]:
-            row = tests.setdefault(t["number"], Counter(name=t["name"]))
+            row = tests.setdefault(t["number"], Counter(name=label(t)))
             row["seen"] += 1
             row[outcome(t)] += 1
     lines = ["## Tests", "", "| test | passed | not attempted | file missing or did not run |",
@@ -255,7 +257,7 @@ def _failures(graded: list[Graded], per_test: int = 3) -> list[str]:
         for t in g.results["tests"]:
             if outcome(t) == "failed":
                 messages[t["number"]][failure_message(t["output"])] += 1
-                names[t["number"]] = t["name"]
+                names[t["number"]] = label(t)
     lines = ["## Commonest failure messages per test", "",
              "(Template placeholders and files missing or not run aside: see the tests table.)",
              ""]
