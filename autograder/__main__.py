@@ -21,7 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("grade", help="grade a submission folder into a results.json")
     p.add_argument("dir", type=Path)
     p.add_argument("-o", "--output", type=Path, required=True)
-    p = sub.add_parser("check", help="a student's self-check: the public tests, as a table")
+    p = sub.add_parser("check", help="a student's self-check: the public tests, as a table; "
+                       "exit status 0 when every one passes, 1 otherwise")
     p.add_argument("dir", type=Path, nargs="?", default=Path("."))
     p = sub.add_parser("batch", help="grade Gradescope's export (its folder or zip) into OUT")
     p.add_argument("dir", type=Path, help="the export: submission_<id>/ folders, or its zip")
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
     data = grade.grade(args.dir, public_only=True, progress=report.progress)
     report.show(data, more=sum(kit == NONE for kit, _ in POLICY.values()))
-    return 0
+    return report.exit_status(data)
 
 
 def _batch(args: argparse.Namespace) -> int:
