@@ -1,8 +1,11 @@
 """Results as a person reads them in a terminal: the self-check's table, with rich.
 
 Colour on a terminal, plain text when piped (a notebook's `!python -m hw0_selfcheck`);
-80 columns at most. What to fix comes before anything the student's code printed (which is
-capped), and the last line says what a pass means. Used by `python -m autograder check` and
+80 columns at most. In Gradescope's order: first what to fix about the whole submission
+(results.json's top-level notes: a missing or renamed file, a file that does not compile, a
+notebook cell error; a failed check may say "see the top of the feedback"), then the table
+and each failed check's reason, then what the student's code printed (capped); the last
+line says what a pass means. Used by `python -m autograder check` and
 by the student kit (`python -m hw0_selfcheck`).
 """
 
@@ -18,6 +21,8 @@ from typing import Any
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
+
+from autograder.results import label
 
 WIDTH = 80
 PRINTED_LIMIT = 1500  # characters of the student's own printed output shown here
@@ -39,6 +44,8 @@ def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
     """The whole report of a results dict. `form_only`: numbers of the checks run here for
     form only; `more`: how many checks Gradescope runs beyond what passed here in full."""
     tests = data["tests"]
+    notes, printed = _split(data.get("output") or "")
+    parts: list[Any] = [Text(notes + "\n")] if notes else []
     rows = Table(box=None, pad_edge=False, show_edge=False, expand=False, padding=(0, 1))
     rows.add_column("check", overflow="ellipsis", no_wrap=True, max_width=WIDTH - 20)
     rows.add_column("part", no_wrap=True, min_width=4)
@@ -47,23 +54,20 @@ def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
         passed = t["status"] == "passed"
         mark = ("form" if t["number"] in form_only else "ok") if passed else "FIX"
         style = "red" if not passed else ("yellow" if mark == "form" else "green")
-        rows.add_row(Text(f"{mark} {t['name']}", style=style), t["tags"][0],
+        rows.add_row(Text(f"{mark} {label(t)}", style=style), t["tags"][0],
                      f"{t['score']:g} / {t['max_score']:g}")
     total = sum(t["max_score"] for t in tests)
     rows.add_row(Text("public checks total", style="bold"), "",
                  Text(f"{data['score']:g} / {total:g}", style="bold"))
-    parts: list[Any] = [rows]
+    parts.append(rows)
     if any(t["number"] in form_only for t in tests):
         parts.append(Text(FORM_LEGEND, style="dim"))
     failed = [t for t in tests if t["status"] != "passed"]
     if failed:
         parts.append(Text("\nWhat to fix", style="bold"))
     for t in failed:
-        parts += [Text(f"\n== {t['name']}", style="bold red"),
+        parts += [Text(f"\n== {label(t)}", style="bold red"),
                   Text(textwrap.indent(t["output"], "   "))]
-    notes, printed = _split(data.get("output") or "")
-    if notes:
-        parts.append(Text("\n" + notes))
     if printed:
         if len(printed) > PRINTED_LIMIT:
             printed = printed[:PRINTED_LIMIT] + f"\n... ({len(printed) - PRINTED_LIMIT} more " \
@@ -72,6 +76,12 @@ def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
     parts.append(Text("\n" + last_line(len(tests) - len(failed), len(tests), more),
                       style="bold green" if not failed else "bold"))
     return Group(*parts)
+
+
+def exit_status(data: dict[str, Any]) -> int:
+    """The self-check's exit status, for scripts: 0 when every check ran and passed, else 1
+    (2, a usage error, is argparse's)."""
+    return 0 if data["tests"] and all(t["status"] == "passed" for t in data["tests"]) else 1
 
 
 def last_line(passed: int, total: int, more: int) -> str:

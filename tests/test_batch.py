@@ -80,10 +80,24 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def resubmitted(top: Path, where: Path) -> Path:
+    """The export downloaded again after Ada resubmitted: submission_2001, a day later and
+    losing q4c, in place of submission_1001."""
+    again = where / top.name
+    shutil.copytree(top, again)
+    (again / "submission_1001").rename(again / "submission_2001")
+    (again / "submission_2001" / "hw0.py").write_text(WRONG_ELBOWS)
+    (again / "submission_metadata.yml").write_text(
+        METADATA.replace("submission_1001", "submission_2001").replace(
+            "2023-09-12 17:57:01.946484000", "2023-09-13 09:00:00.000000000"))
+    return again
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The zip graded by the CLI, then submission_1002 fixed and regraded with --only into a
-    copy of the output."""
+    """The zip graded by the CLI; submission_1002 fixed and regraded with --only into a copy
+    of the output (out2); then Ada's resubmission regraded with --only into a copy of that
+    (out3), as docs/staff.md says to do with a student's late file."""
     tmp = tmp_path_factory.mktemp("export")
     top = build_export(tmp / "unzipped")
     archive = zip_export(top, tmp / "export.zip")
@@ -91,7 +105,11 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     shutil.copytree(tmp / "out", tmp / "out2")
     (top / "submission_1002" / "hw0.py").write_text(REFERENCE)
     again = run_cli("batch", top.parent, "-o", tmp / "out2", "--only", "submission_1002")
-    return {"first": first, "again": again, "out": tmp / "out", "out2": tmp / "out2"}
+    shutil.copytree(tmp / "out2", tmp / "out3")
+    late = run_cli("batch", resubmitted(top, tmp / "exp2"), "-o", tmp / "out3",
+                   "--only", "submission_2001")
+    return {"first": first, "again": again, "late": late, "out": tmp / "out",
+            "out2": tmp / "out2", "out3": tmp / "out3"}
 
 
 def test_the_zip_gives_one_row_per_student_with_their_identity(graded: dict) -> None:
@@ -140,6 +158,57 @@ def test_diff_shows_exactly_the_changed_scores(graded: dict) -> None:
         ("Grace", "q4c", "0", "1"), ("Grace", "total", "26", "27")]
     same = run_cli("diff", graded["out"], graded["out"])
     assert (same.returncode, same.stdout) == (0, "No score changed.\n")
+
+
+def test_a_resubmission_replaces_the_students_row_and_leaves_the_statistics(graded: dict
+                                                                           ) -> None:
+    assert graded["late"].returncode == 0, graded["late"].stderr[-2000:]
+    rows = read_csv(graded["out3"] / "scores.csv")
+    assert [(r["name"], r["submission"]) for r in rows] == [
+        ("Alan Turing", "submission_1002"), ("Grace Hopper", "submission_1002"),
+        ("Emmy Noether", "submission_1003"), ("Ada Lovelace", "submission_2001")]
+    ada = rows[-1]
+    assert float(ada["q4c"]) == 0 and ada["created_at"] == "2023-09-13T09:00:00-07:00"
+    text = (graded["out3"] / "summary.md").read_text()
+    assert text.startswith("# Batch summary: 3 submissions, 4 students")
+    superseded = text.split("## Superseded submissions (not counted)\n")[1].split("##")[0]
+    assert [line for line in superseded.splitlines() if line.startswith("- ")] == [
+        "- submission_1001: Ada Lovelace (SID 3031000001), superseded by submission_2001"]
+    # q4c over the three that count (2001 lost it, 1002 fixed, 1003 empty), not over four.
+    assert "| q4c | 1 | 0.33 | 33% | 1/3 (33%) |" in text
+    assert "- submission_1001" not in text.split("## Submissions with problems")[1]
+
+
+def test_diff_names_the_student_whose_counted_submission_changed(graded: dict) -> None:
+    done = run_cli("diff", graded["out2"], graded["out3"])
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert lines[0] == "1 student(s) with changed scores."
+    assert [line.split()[-3:] for line in lines[2:4]] == [["q4c", "1", "0"],
+                                                          ["total", "27", "26"]]
+    assert lines[4:] == ["counted submission changed: Ada Lovelace (SID 3031000001, "
+                         "submission_2001), was submission_1001"]
+
+
+def test_each_student_counts_once_latest_first_by_time_then_id() -> None:
+    def g(name: str, created: str, *sids: str) -> reports.Graded:
+        people = [{"name": f"P{sid}", "sid": sid, "email": ""} for sid in sids]
+        return reports.Graded(name, {"score": 0.0, "tests": []}, people, created)
+
+    early, late = "2023-09-12T10:00:00-07:00", "2023-09-12T18:30:00-08:00"  # PST: later
+    kept, superseded = reports.latest([
+        g("submission_10", early, "1", "2"),  # a group; then student 2 alone, later
+        g("submission_9", late, "2"),
+        g("submission_11", early, "3"), g("submission_12", early, "3"),  # same time: id
+        g("submission_13", "", "4"),  # no time in the metadata: the one after it wins
+        g("submission_14", early, "4"),
+        reports.Graded("submission_99", {"score": 0.0, "tests": []})])  # no metadata
+    assert [(k.name, [p["sid"] for p in k.submitters]) for k in kept] == [
+        ("submission_10", ["1"]), ("submission_9", ["2"]), ("submission_12", ["3"]),
+        ("submission_14", ["4"]), ("submission_99", [])]
+    assert superseded == ["- submission_10: P2 (SID 2), superseded by submission_9",
+                          "- submission_11: P3 (SID 3), superseded by submission_12",
+                          "- submission_13: P4 (SID 4), superseded by submission_14"]
 
 
 def test_diff_matches_students_and_names_those_in_one_output_only(tmp_path: Path) -> None:
@@ -237,7 +306,7 @@ def test_problems_are_classified_by_robust_phrases() -> None:
 
 def test_the_summary_counts_misconceptions_and_keeps_placeholders_apart() -> None:
     def test(number: str, output: str, passed: bool = False) -> dict:
-        return {"number": number, "name": f"{number} t", "tags": ["q1"], "score": float(passed),
+        return {"number": number, "name": "t", "tags": ["q1"], "score": float(passed),
                 "max_score": 1.0, "status": "passed" if passed else "failed", "output": output}
 
     group = [{"name": "A", "sid": "1", "email": ""}, {"name": "B", "sid": "2", "email": ""}]

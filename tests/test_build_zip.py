@@ -16,6 +16,8 @@ import jsonschema
 import pytest
 
 from autograder import grade as grading
+from autograder.checks import NOTEBOOK
+from autograder.staff import imports
 from tests.conftest import PROJECT, run_cli
 from tests.test_corpus import SCHEMA
 
@@ -40,11 +42,19 @@ def test_the_zip_sets_up_and_grades_in_a_fake_autograder_root(tmp_path: Path) ->
     archive = tmp_path / "autograder.zip"
     assert run_cli("build-zip", "-o", archive).returncode == 0
     names = zipfile.ZipFile(archive).namelist()
-    assert {"setup.sh", "run_autograder", "requirements.txt", "reference/hw0.py"} <= set(names)
-    # What grading reads, nothing else: no solved notebook, tests, template or docs.
+    # What grading reads, nothing else: no solved notebook, tests, template or docs ...
     assert [n for n in names if not n.startswith("autograder/")] == [
         "setup.sh", "run_autograder", "requirements.txt", "pyproject.toml", "reference/hw0.py"]
-    assert all(n.endswith(".py") for n in names if n.startswith("autograder/"))
+    # ... and of the package, __main__ and what its grade command imports at any depth, in
+    # full (GRADER ONLY blocks too: the sandbox), never staff/, the kit or the terminal report.
+    grading = {"autograder.__main__", *imports.closure(["autograder.grade", "autograder.results"])}
+    assert sorted(n for n in names if n.startswith("autograder/")) == sorted(
+        imports.module_path(m).relative_to(PROJECT).as_posix() for m in grading)
+    assert {"autograder/engine/sandbox.py", "autograder/engine/worker.py",
+            "autograder/checks/q1.py", "autograder/checks/q5.py",
+            "autograder/checks/misconceptions.py"} <= set(names)
+    assert not [n for n in names if n.startswith(("autograder/staff/", "autograder/kit/"))
+                or n == "autograder/report.py"]
 
     root = tmp_path / "autograder"
     zipfile.ZipFile(archive).extractall(root / "source")
@@ -67,10 +77,12 @@ def test_the_zip_sets_up_and_grades_in_a_fake_autograder_root(tmp_path: Path) ->
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
     os.chmod(root / "source" / "reference", 0o755)  # grading must lock it for good here
 
-    def grade(hw0: str) -> dict:
+    def grade(hw0: str, notebook: bool = False) -> dict:
         shutil.rmtree(root / "submission", ignore_errors=True)
         (root / "submission").mkdir()
         (root / "submission" / "hw0.py").write_text(hw0)
+        if notebook:
+            shutil.copy(PROJECT / "reference" / NOTEBOOK, root / "submission")
         done = subprocess.run([str(root / "run_autograder")], env=env, capture_output=True,
                               text=True, timeout=600)
         assert done.returncode == 0, done.stderr[-2000:]
@@ -79,9 +91,9 @@ def test_the_zip_sets_up_and_grades_in_a_fake_autograder_root(tmp_path: Path) ->
         return results
 
     reference = (PROJECT / "reference" / "hw0.py").read_text()
-    right = grade(reference)
-    assert all(t["status"] == "passed" for t in right["tests"]
-               if not t["tags"][0].startswith("q5"))  # no notebook in this submission
+    right = grade(reference, notebook=True)
+    assert [t["number"] for t in right["tests"] if t["status"] != "passed"] == []
+    assert right["score"] == sum(t["max_score"] for t in right["tests"]) > 0
     wrong = grade(reference.replace("return -b / W1", "return b / W1"))
     failed = {t["tags"][0] for t in wrong["tests"] if t["status"] == "failed"}
     assert "q4c" in failed and "q1" not in failed

@@ -3,7 +3,8 @@
 build-kit copies the grader's own modules into the kit's `hw0_selfcheck` package; this is
 its entry. It grades DIR (default: the current folder) with the public checks, the
 reference replaced by the outputs recorded at build time (checks/fixtures.py) and the
-sandbox by the portable spawn engine (kit/engine.py), then prints the report.
+sandbox by the portable spawn engine (kit/engine.py), then prints the report. Exit status:
+0 when every public check passes, 1 otherwise (2: DIR is not a folder).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ PRELOAD = "color_organ_learning.ipynb"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m hw0_selfcheck",
-        description="Run the public checks of HW0 on your hw0.py and color_organ_learning.ipynb.")
+        description="Run the public checks of HW0 on your hw0.py and color_organ_learning.ipynb.",
+        epilog="Exit status: 0 when every public check passes, 1 when one does not, 2 when "
+               "DIR is not a folder.")
     parser.add_argument("dir", type=Path, nargs="?", default=Path("."),
                         help="the folder with your two files (default: this folder)")
     args = parser.parse_args(argv)
@@ -47,4 +50,4 @@ def main(argv: list[str] | None = None) -> int:
         data = grader.grade(args.dir, public_only=True, progress=report.progress)
     form = frozenset(n for n, (kit, _) in POLICY.items() if kit != FULL)
     report.show(data, form_only=form, more=len(form))
-    return 0
+    return report.exit_status(data)

@@ -3,8 +3,8 @@
 Inside one folder `hw0/`: the template (`hw0.py`, `color_organ_learning.ipynb`), README.md,
 requirements.txt and `hw0_selfcheck/`, the self-check. That package is the grader's own
 code, not a second copy: the modules `autograder.kit.selfcheck` needs (found by following
-its imports), each with its `# BEGIN GRADER ONLY` blocks replaced by their `# KIT: ` lines
-(staff/template.py) and its imports renamed to `hw0_selfcheck`; gradescope-utils'
+its imports, staff/imports.py), each with its `# BEGIN GRADER ONLY` blocks replaced by their
+`# KIT: ` lines (staff/template.py) and its imports renamed to `hw0_selfcheck`; gradescope-utils'
 decorators module, vendored (MIT) so the kit installs from PyPI's and PyTorch's wheels
 alone; and fixtures.json, the reference's outputs on the kit's public inputs, recorded here
 by running the kit's checks on the reference (checks/fixtures.py). The zip is
@@ -13,7 +13,6 @@ deterministic: sorted names, fixed dates.
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import shutil
@@ -22,7 +21,8 @@ import zipfile
 from importlib.util import find_spec
 from pathlib import Path
 
-from autograder.staff import names
+from autograder.staff import imports, names
+from autograder.staff.imports import full_source, module_path
 from autograder.staff.template import GRADER_ONLY, PROJECT, generated, strip_code
 
 PACKAGE = "hw0_selfcheck"
@@ -45,49 +45,14 @@ if __name__ == "__main__":
 '''
 
 
-def module_path(name: str) -> Path:
-    """The file of an `autograder...` module or package."""
-    path = PROJECT / Path(*name.split("."))
-    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
-
-
 def kit_source(name: str) -> str:
     """A module as it ships: GRADER ONLY blocks stripped."""
-    return strip_code(module_path(name).read_text(encoding="utf-8"), GRADER_ONLY)
+    return strip_code(full_source(name), GRADER_ONLY)
 
 
-def imported(source: str) -> set[str]:
-    """The `autograder` modules a source imports, anywhere but under `if TYPE_CHECKING:`."""
-    found: set[str] = set()
-
-    def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
-            return
-        if isinstance(node, ast.Import):
-            found.update(a.name for a in node.names if a.name.split(".")[0] == "autograder")
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "autograder":
-            found.add(node.module)
-            found.update(f"{node.module}.{a.name}" for a in node.names
-                         if module_path(f"{node.module}.{a.name}").is_file())
-        for child in ast.iter_child_nodes(node):
-            visit(child)
-
-    visit(ast.parse(source))
-    return found
-
-
-def closure(entry: str = ENTRY) -> list[str]:
-    """Every module the entry needs, with the packages that hold them, sorted."""
-    todo, seen = [entry], set()
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        parts = name.split(".")
-        todo += [".".join(parts[:i]) for i in range(1, len(parts))]
-        todo += sorted(imported(kit_source(name)))
-    return sorted(seen)
+def closure() -> list[str]:
+    """Every module the kit's entry needs (GRADER ONLY blocks stripped first), sorted."""
+    return imports.closure([ENTRY], kit_source)
 
 
 def rename(source: str) -> str:

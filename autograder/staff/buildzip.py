@@ -2,10 +2,14 @@
 
 setup.sh and run_autograder at the root (Gradescope's rule), then what grading reads and
 nothing else: the pinned requirements (setup.sh), pyproject.toml (its presence tells the
-grader that the whole source folder is to be hidden from workers), the package's modules and
-the reference hw0.py (Q1, Q2 and Q4 compare with it). The solved notebook is not read at
-grade time (Q5's model is autograder/checks/color_organ.py), so it stays out, as do the
-tests, the template and the docs: less of the answers on the image, a faster build.
+grader that the whole source folder is to be hidden from workers), the reference hw0.py
+(Q1, Q2 and Q4 compare with it) and the package modules `python -m autograder grade` needs:
+__main__ and the closure of its grade command's imports (staff/imports.py), full sources,
+since that is what Gradescope runs. __main__'s other commands import staff/ and report.py
+inside their own branches; grading never reaches them, so __main__ ships but its imports
+are not followed. The solved notebook is not read at grade time (Q5's model is
+autograder/checks/color_organ.py), so it stays out, as do staff/, the kit, the tests, the
+template and the docs: less of the answers on the image, a faster build.
 """
 
 from __future__ import annotations
@@ -13,15 +17,24 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[2]
+from autograder.staff import imports
+from autograder.staff.imports import PROJECT, module_path
+
 TOP_FILES = ("setup.sh", "run_autograder", "requirements.txt", "pyproject.toml")
 READ_AT_GRADE_TIME = ("reference/hw0.py",)
+MAIN = "autograder.__main__"
+GRADE_COMMAND = ("autograder.grade", "autograder.results")  # what __main__'s `grade` imports
+
+
+def modules() -> list[str]:
+    """The package modules grading runs, sorted."""
+    return sorted({MAIN, *imports.closure(GRADE_COMMAND)})
 
 
 def members() -> list[str]:
     """Paths (relative to the project) that go into the zip, in a stable order."""
-    package = sorted(str(p.relative_to(PROJECT)) for p in (PROJECT / "autograder").rglob("*.py"))
-    return [*TOP_FILES, *package, *READ_AT_GRADE_TIME]
+    package = [module_path(name).relative_to(PROJECT).as_posix() for name in modules()]
+    return [*TOP_FILES, *sorted(package), *READ_AT_GRADE_TIME]
 
 
 def build(out: Path) -> list[str]:

@@ -1,8 +1,10 @@
 """`python -m autograder diff OLD_OUT NEW_OUT`: whose scores a regrade changed.
 
 Both folders are batch outputs (reports.py reads them). Students are matched by SID (else
-email, else the submission folder, for exports without metadata); every part whose score
-changed is listed, one line per student and part, then the total.
+email, else the submission folder, for exports without metadata), each with the submission
+that counts for them (their latest: reports.latest); every part whose score changed is
+listed, one line per student and part, then the total. A student whose counted submission
+changed (a resubmission regraded) is named in a note, whether or not their score changed.
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ from autograder.staff import reports
 
 def _students(out: Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """Student key -> their scores.csv row, and the part ids, for the batch output `out`."""
-    graded = reports.load(out)
+    graded, _ = reports.latest(reports.load(out))
     parts = list(reports.part_maxima(graded))
     rows = reports.rows(graded, parts)
-    return {row["sid"] or row["email"] or row["submission"]: row for row in rows}, parts
+    return {reports.student_key(row, row["submission"]): row for row in rows}, parts
 
 
 def changes(old: Path, new: Path) -> tuple[list[tuple[str, str, float, float]], list[str]]:
     """(student, part, old score, new score) for every changed part score (part "total"
-    last per student), and notes on students found in one output only."""
+    last per student), and notes on students whose counted submission changed and on
+    students found in one output only."""
     (before, old_parts), (after, new_parts) = _students(old), _students(new)
     parts = list(dict.fromkeys([*old_parts, *new_parts]))
     found = []
@@ -35,7 +38,10 @@ def changes(old: Path, new: Path) -> tuple[list[tuple[str, str, float, float]], 
                   if a.get(part, 0.0) != b.get(part, 0.0)]
         if a["total"] != b["total"]:
             found.append((who, "total", a["total"], b["total"]))
-    notes = [f"only in {old}: {_label(before[k])}" for k in sorted(before.keys() - after.keys())]
+    notes = [f"counted submission changed: {_label(after[k])}, was {before[k]['submission']}"
+             for k in sorted(before.keys() & after.keys())
+             if before[k]["submission"] != after[k]["submission"]]
+    notes += [f"only in {old}: {_label(before[k])}" for k in sorted(before.keys() - after.keys())]
     notes += [f"only in {new}: {_label(after[k])}" for k in sorted(after.keys() - before.keys())]
     return found, notes
 

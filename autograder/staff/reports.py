@@ -3,6 +3,9 @@
 Everything is rebuilt from the files in the output folder (`<submission>/results.json` and
 the `<submission>/submitters.json` batch writes beside it), so a regrade of a few
 submissions (`batch --only`) merges into the class's reports, and `diff` reads the same.
+A student (SID, else email) found in several submissions there (a resubmission regraded
+into a copy of the output) counts once: their latest submission (`:created_at:`, then the
+submission id) counts; summary.md lists the others as superseded, outside the statistics.
 """
 
 from __future__ import annotations
@@ -12,9 +15,13 @@ import json
 import re
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from autograder.results import label
 
 SUBMITTERS = "submitters.json"
 NOT_ATTEMPTED = ("not implemented yet", "still None")
@@ -46,6 +53,48 @@ def load(out: Path) -> list[Graded]:
                              who.get("submitters", []), who.get("created_at", ""),
                              who.get("note", f"no {SUBMITTERS}: identified by folder name")))
     return graded
+
+
+def student_key(person: dict[str, str], submission: str) -> str:
+    """Who a submitter is across submissions: SID, else email; one with neither (or a
+    submission without submitters) is never matched with another submission."""
+    return person.get("sid") or person.get("email") or f"{submission}:{person.get('name', '')}"
+
+
+def _recency(g: Graded) -> tuple[float, int, str]:
+    """Sorts a student's submissions oldest first: by :created_at:, then submission id."""
+    try:
+        when = datetime.fromisoformat(g.created_at).timestamp()
+    except ValueError:  # no time in the metadata (or not one we can read)
+        when = float("-inf")
+    digits = re.sub(r"\D", "", g.name)
+    return when, int(digits) if digits else -1, g.name
+
+
+def latest(graded: list[Graded]) -> tuple[list[Graded], list[str]]:
+    """One submission per student: each student's latest counts. Returns the submissions
+    that count for someone, each with only the submitters it counts for (folder order
+    kept), and a line per superseded (submission, student), oldest submission first."""
+    mine: dict[str, list[tuple[Graded, dict[str, str]]]] = defaultdict(list)
+    for g in graded:
+        for person in g.submitters or [{}]:
+            mine[student_key(person, g.name)].append((g, person))
+    counts: dict[str, set[str]] = defaultdict(set)  # submission -> students it counts for
+    superseded = []
+    for key, theirs in mine.items():
+        newest, _ = max(theirs, key=lambda entry: _recency(entry[0]))
+        counts[newest.name].add(key)
+        superseded += [(g.name, f"- {g.name}: {_who(person)}, superseded by {newest.name}")
+                       for g, person in theirs if g.name != newest.name]
+    kept = [replace(g, submitters=[p for p in g.submitters if student_key(p, g.name)
+                                   in counts[g.name]])
+            for g in graded if g.name in counts]
+    return kept, [line for _, line in sorted(superseded)]
+
+
+def _who(person: dict[str, str]) -> str:
+    name = person.get("name") or person.get("email") or "(no name)"
+    return f"{name} (SID {person['sid']})" if person.get("sid") else name
 
 
 def part_scores(data: dict[str, Any]) -> dict[str, float]:
@@ -83,8 +132,9 @@ def rows(graded: list[Graded], parts: list[str]) -> list[dict[str, Any]]:
 
 
 def write(out: Path) -> list[Graded]:
-    """scores.csv, summary.md, totals.png and parts.png from everything graded in `out`."""
-    graded = load(out)
+    """scores.csv, summary.md, totals.png and parts.png from everything graded in `out`,
+    each student counted once (`latest`). Returns the submissions that count."""
+    graded, superseded = latest(load(out))
     parts = part_maxima(graded)
     table = rows(graded, list(parts))
     with open(out / "scores.csv", "w", newline="") as f:
@@ -92,7 +142,7 @@ def write(out: Path) -> list[Graded]:
                                     *parts, "note"])
         writer.writeheader()
         writer.writerows(table)
-    (out / "summary.md").write_text(summary(graded, parts))
+    (out / "summary.md").write_text(summary(graded, parts, superseded))
     plots(graded, parts, out)
     return graded
 
@@ -118,10 +168,10 @@ def problems(data: dict[str, Any]) -> list[str]:
     top = data.get("output", "").split("Printed by ")[0]
     texts = [top, *(t.get("output", "") for t in data.get("tests", []))]
     found = []
-    for label, pattern in PROBLEMS:
+    for problem, pattern in PROBLEMS:
         for match in (re.search(pattern, text, re.IGNORECASE | re.MULTILINE) for text in texts):
             named = match and match.groupdict().get("file")
-            kind = f"{label} {named.strip()}" if named else label
+            kind = f"{problem} {named.strip()}" if named else problem
             if match and kind not in found:
                 found.append(kind)
     if not data.get("tests") and "grader error" not in found:
@@ -156,7 +206,9 @@ def outcome(test: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- summary.md
 
 
-def summary(graded: list[Graded], parts: dict[str, float]) -> str:
+def summary(graded: list[Graded], parts: dict[str, float],
+            superseded: Sequence[str] = ()) -> str:
+    """summary.md of the submissions that count; `superseded`: `latest`'s lines."""
     n = len(graded)
     students = sum(g.students for g in graded)
     totals = [g.results["score"] for g in graded]
@@ -170,6 +222,11 @@ def summary(graded: list[Graded], parts: dict[str, float]) -> str:
     if unnamed:
         lines += [f"{len(unnamed)} submission(s) without submitters in the metadata are listed "
                   "under their folder name (see scores.csv's note column).", ""]
+    if superseded:
+        lines += ["## Superseded submissions (not counted)", "",
+                  "Each student's latest submission counts (by :created_at:, then submission "
+                  "id); these earlier ones no longer count for the student named, here or in "
+                  "scores.csv.", "", *superseded, ""]
     lines += _parts_table(graded, parts) + _tests_table(graded)
     lines += _problems_section(graded) + _misconceptions(graded) + _failures(graded)
     return "\n".join(lines) + "\n"
@@ -195,7 +252,7 @@ def _tests_table(graded: list[Graded]) -> list[str]:
     tests: dict[str, dict[str, Any]] = {}
     for g in graded:
         for t in g.results["tests"]:
-            row = tests.setdefault(t["number"], Counter(name=t["name"]))
+            row = tests.setdefault(t["number"], Counter(name=label(t)))
             row["seen"] += 1
             row[outcome(t)] += 1
     lines = ["## Tests", "", "| test | passed | not attempted | file missing or did not run |",
@@ -255,7 +312,7 @@ def _failures(graded: list[Graded], per_test: int = 3) -> list[str]:
         for t in g.results["tests"]:
             if outcome(t) == "failed":
                 messages[t["number"]][failure_message(t["output"])] += 1
-                names[t["number"]] = t["name"]
+                names[t["number"]] = label(t)
     lines = ["## Commonest failure messages per test", "",
              "(Template placeholders and files missing or not run aside: see the tests table.)",
              ""]

@@ -1,0 +1,41 @@
+"""report.py, the self-check's text: Gradescope's order (what to fix about the whole
+submission first, the student's printed output last, capped), numbers shown beside names,
+and the exit status scripts read."""
+
+from __future__ import annotations
+
+from autograder import report, results
+
+COMPILE = ("hw0.py does not compile: SyntaxError at line 2: invalid syntax. Nothing in hw0.py "
+           "could be graded until it compiles: fix that line and run the file once yourself.")
+SEE_TOP = "hw0.py does not compile (line 2), so nothing in it could be graded: see the top."
+
+
+def graded(output: str, *passed: bool) -> dict:
+    tests = [results.test_entry(f"1.{i}", f"check {i}", "q1", float(ok), 1.0,
+                                "" if ok else SEE_TOP, "visible")
+             for i, ok in enumerate(passed, start=1)]
+    return results.results(tests, output, 0.0)
+
+
+def test_what_to_fix_about_the_submission_comes_first_and_printed_output_last() -> None:
+    printed = "Printed by hw0.py (first 2000 characters):\n" + "spam\n" * 600
+    out = report.table(graded(f"{COMPILE}\n\n{printed}", False, True))
+    assert out.index("hw0.py does not compile: SyntaxError") < out.index("FIX 1.1 check 1") \
+        < out.index("== 1.1 check 1") < out.index("Printed by hw0.py") \
+        < out.index("1 of 2 public checks pass")
+    assert out.count("spam") < 600 and "more characters not shown" in out
+
+
+def test_rows_show_the_number_gradescope_shows_beside_the_name() -> None:
+    data = graded("", False, True)
+    assert [t["name"] for t in data["tests"]] == ["check 1", "check 2"]  # no number twice
+    out = report.table(data)
+    assert "FIX 1.1 check 1" in out and "ok 1.2 check 2" in out
+    assert out.startswith("check ")  # no notes: the table comes first
+
+
+def test_the_exit_status_says_whether_every_check_passed() -> None:
+    assert report.exit_status(graded("", True, True)) == 0
+    assert report.exit_status(graded("", True, False)) == 1
+    assert report.exit_status(graded("")) == 1  # nothing ran: not a pass
