@@ -254,6 +254,20 @@ def test_a_typed_in_pair_is_not_described_as_single_precision() -> None:
     assert not passed and "allowed 1e-9)" in text and "single precision" not in text
 
 
+def test_the_drawn_learning_rates_do_not_show_max_stable_lr() -> None:
+    """The kit ships drawn inputs of Q1 (fixtures.py): eta alpha^2 must not be 2 (or 2 times a
+    round fraction), which is max_stable_lr's answer; the grader still draws etas within 10%
+    of the largest stable one."""
+    from autograder.checks.props import draw_examples
+    from autograder.checks.q1 import gd_problems
+
+    ratios = np.array([p["eta"] * np.linalg.norm(p["F"], 2) ** 2 / 2
+                       for p in draw_examples(gd_problems(), 40)])
+    assert np.all(ratios <= 1) and ratios.max() > 0.9
+    round_ones = np.array([1.0, 0.5, 0.99, 0.1, 1e-3])
+    assert np.min(np.abs(ratios[:, None] / round_ones - 1)) > 1e-6
+
+
 # ---------------------------------------------------------------- misconceptions
 
 NAMED = [m for m in MUTANTS if m.cause]
