@@ -155,6 +155,16 @@ def test_q2_computed_in_float32_scores_full_marks(source: str) -> None:
     assert not failed, failed
 
 
+def test_a_float32_gamma_that_raises_on_an_ill_conditioned_sigma_is_told_why() -> None:
+    """cholesky(inv(Sigma)) in torch float32: the inverse of a Sigma of condition number 1e6
+    is not positive definite in float32 and torch raises; the feedback says why."""
+    unsound = TORCH_Q2.replace("torch.linalg.inv(torch.linalg.cholesky(torch.Tensor(Sigma)))",
+                               "torch.linalg.cholesky(torch.linalg.inv(torch.Tensor(Sigma))).T")
+    passed, text = outcome(LocalStudent(REFERENCE + unsound), "2.1")
+    assert not passed and "raised" in text and "condition number here is 1e6" in text
+    assert "compute in float64" in text
+
+
 def test_every_numeric_function_computed_in_float32_scores_full_marks() -> None:
     student = LocalStudent(computed_in_float32(REFERENCE))
     failed = {n: text for n in HW0_NUMERIC for ok, text in [outcome(student, n)] if not ok}

@@ -114,11 +114,12 @@ def allowed(rtol: float, given: Any, condition: float = 1.0) -> str:
     """The tolerance as feedback says it."""
     tol = tolerance(rtol, given, condition)
     if tol <= rtol:
-        return _short(tol)
+        return short_number(tol)
     why = "float32 rounding" if condition <= 1 else \
-        f"float32 rounding times this problem's condition number, {_short(condition)}"
-    return f"{_short(tol)} (the answer is in single precision: {why})"
+        f"float32 rounding times this problem's condition number, {short_number(condition)}"
+    return f"{short_number(tol)} (the answer is in single precision: {why})"
 
 
-def _short(number: float) -> str:
+def short_number(number: float) -> str:
+    """A tolerance or condition number as feedback writes it: 2e-6, 1e6."""
     return f"{number:.0e}".replace("e-0", "e-").replace("e+0", "e")

@@ -7,7 +7,7 @@ from gradescope_utils.autograder_utils.decorators import number, tags, weight
 from hypothesis import strategies as st
 
 from autograder.checks import HW0_PY, assert_close, holds, likely_cause, precision, reference
-from autograder.engine.student import Student, as_array, as_pair
+from autograder.engine.student import BadAnswer, Student, as_array, as_pair
 
 FILE = HW0_PY
 # Solving a system with condition number up to ~1e6 loses about 6 of 16 digits; any sound
@@ -56,6 +56,24 @@ def gamma_condition(p: dict) -> float:
         * np.linalg.norm(np.linalg.inv(gram), 2)
 
 
+def student_gamma(student: Student, sigma: np.ndarray) -> np.ndarray:
+    """The student's gamma_from_sigma(Sigma). Raised on an ill-conditioned Sigma, the feedback
+    adds why single precision may: float32 keeps 7 digits, and inverting Sigma costs
+    log10 cond(Sigma) of them (the float32 inverse need not even be positive definite)."""
+    try:
+        value = student.call("gamma_from_sigma", sigma)
+    except BadAnswer as exc:
+        cond = precision.condition_number(sigma)
+        if cond < 1e4:
+            raise
+        raise BadAnswer(f"{exc} (Sigma's condition number here is "
+                        f"{precision.short_number(cond)}: in single precision (float32, which "
+                        "torch.Tensor gives) inverting it leaves barely a digit and need not "
+                        "give a positive-definite matrix; compute in float64.)") from None
+    d = len(sigma)
+    return as_array(value, (d, d), "gamma_from_sigma(Sigma)")
+
+
 @weight(1)
 @number("2.1")
 @tags("q2")
@@ -63,9 +81,7 @@ def check_gamma_from_sigma(student: Student) -> str:
     """gamma_from_sigma: a Gamma with Gamma^T Gamma = Sigma^{-1}"""
 
     def prop(p: dict) -> None:
-        d = p["Sigma"].shape[0]
-        gamma = as_array(student.call("gamma_from_sigma", p["Sigma"]), (d, d),
-                         "gamma_from_sigma(Sigma)")
+        gamma = student_gamma(student, p["Sigma"])
         inverse = np.linalg.inv(p["Sigma"])
         # Inverting Sigma magnifies its float32 rounding by up to cond(Sigma).
         assert_close("Gamma^T Gamma (should be Sigma^{-1})", gamma.T @ gamma, inverse, RTOL,
@@ -142,8 +158,7 @@ def check_augmentation_is_ridge(student: Student) -> str:
 
     def prop(p: dict) -> None:
         (n, d), X, y = p["X"].shape, p["X"], p["y"]
-        gamma = as_array(student.call("gamma_from_sigma", p["Sigma"]), (d, d),
-                         "gamma_from_sigma(Sigma)")
+        gamma = student_gamma(student, p["Sigma"])
         pair = as_pair(student.call("augment", X, y, gamma), "augment(X, y, Gamma)")
         x_hat = as_array(pair[0], (n + d, d), "X_hat")
         y_hat = as_array(pair[1], (n + d,), "y_hat")
