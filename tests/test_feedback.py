@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from autograder import results
-from autograder.checks import Mismatch, all_checks, precision, show
+from autograder.checks import Mismatch, all_checks, assert_close, precision, show
 from autograder.checks.misconceptions import LIKELY, MUTANTS, diagnose
 from autograder.engine.student import SubmissionError
 from tests.conftest import PROJECT
@@ -91,6 +91,86 @@ ONE_AT_A_TIME = {
 }
 
 
+# Computed in float32 throughout, as a student casting the inputs would: every array and float
+# argument cast with .astype(np.float32) (np.float32 for a number), zeros made in float32.
+INPUTS_FLOAT32 = '''
+
+def _inputs32(fn):
+    def run(*args):
+        return fn(*(np.float32(a) if isinstance(a, float) else
+                    a.astype(np.float32) if isinstance(a, np.ndarray) else a for a in args))
+    return run
+
+
+for _name in ("gd_step", "gd_iterates", "max_stable_lr", "step_growth_bound", "error_bound",
+              "gamma_from_sigma", "augment", "ols", "map_estimate", "elbows",
+              "sgd_new_elbows"):
+    globals()[_name] = _inputs32(globals()[_name])
+'''
+
+
+def computed_in_float32(source: str) -> str:
+    """The hw0.py source with every numeric function computing in float32 from its inputs."""
+    source = source.replace("np.zeros(F.shape[1])", "np.zeros(F.shape[1], dtype=np.float32)")
+    return source.replace("np.zeros(d)", "np.zeros(d, dtype=np.float32)") + INPUTS_FLOAT32
+
+
+# Q2 in torch float32 (torch.Tensor makes float32), a sound method each: Gamma = L^{-1} for
+# Sigma = L L^T, so Gamma^T Gamma = L^{-T} L^{-1} = Sigma^{-1}; OLS by the normal equations.
+# (Inverting first, cholesky(inv(Sigma)), is not sound in float32: at cond(Sigma) = 1e6 the
+# float32 inverse is off by several percent and need not be positive definite; torch then
+# raises on one of the drawn inputs, and no tolerance can grade a raise.)
+TORCH_Q2 = '''
+import torch
+
+
+def gamma_from_sigma(Sigma):
+    return torch.linalg.inv(torch.linalg.cholesky(torch.Tensor(Sigma)))
+
+
+def augment(X, y, Gamma):
+    X, y, G = torch.Tensor(X), torch.Tensor(y), torch.as_tensor(Gamma, dtype=torch.float32)
+    return torch.cat([X, G]), torch.cat([y, torch.zeros(G.shape[0])])
+
+
+def ols(X, y):
+    X, y = torch.Tensor(X), torch.Tensor(y)
+    return torch.linalg.solve(X.T @ X, X.T @ y)
+
+
+def map_estimate(X, y, Sigma):
+    X, y, S = torch.Tensor(X), torch.Tensor(y), torch.Tensor(Sigma)
+    return torch.linalg.solve(X.T @ X + torch.linalg.inv(S), X.T @ y)
+'''
+Q2 = ["2.1", "2.2", "2.3", "2.4", "2.5"]
+
+
+@pytest.mark.parametrize("source", [computed_in_float32(REFERENCE), REFERENCE + TORCH_Q2],
+                         ids=["numpy", "torch"])
+def test_q2_computed_in_float32_scores_full_marks(source: str) -> None:
+    """The contract: a correct method computed in single precision passes, though Sigma's
+    condition number reaches 1e6 (the tolerance grows with it: precision.py)."""
+    student = LocalStudent(source)
+    failed = {n: text for n in Q2 for ok, text in [outcome(student, n)] if not ok}
+    assert not failed, failed
+
+
+def test_a_float32_gamma_that_raises_on_an_ill_conditioned_sigma_is_told_why() -> None:
+    """cholesky(inv(Sigma)) in torch float32: the inverse of a Sigma of condition number 1e6
+    is not positive definite in float32 and torch raises; the feedback says why."""
+    unsound = TORCH_Q2.replace("torch.linalg.inv(torch.linalg.cholesky(torch.Tensor(Sigma)))",
+                               "torch.linalg.cholesky(torch.linalg.inv(torch.Tensor(Sigma))).T")
+    passed, text = outcome(LocalStudent(REFERENCE + unsound), "2.1")
+    assert not passed and "raised" in text and "condition number here is 1e6" in text
+    assert "compute in float64" in text
+
+
+def test_every_numeric_function_computed_in_float32_scores_full_marks() -> None:
+    student = LocalStudent(computed_in_float32(REFERENCE))
+    failed = {n: text for n in HW0_NUMERIC for ok, text in [outcome(student, n)] if not ok}
+    assert not failed, failed
+
+
 def test_every_numeric_answer_in_float32_at_once_scores_full_marks() -> None:
     student = LocalStudent(ALL_FLOAT32)
     failed = {n: text for n in HW0_NUMERIC for ok, text in [outcome(student, n)] if not ok}
@@ -143,6 +223,61 @@ def test_single_precision_loosens_no_further_than_float32_rounding() -> None:
     assert not precision.close(expected + 1e-7, expected, 1e-9)  # float64: tight
 
 
+def test_single_precision_tolerance_grows_with_the_condition_number_float64_does_not() -> None:
+    expected = np.array([1.0, -2.0])
+    off = expected * (1 + 1e-3)
+    assert precision.close(off.astype(np.float32), expected, 1e-6, condition=1e3)
+    assert not precision.close(off.astype(np.float32), expected, 1e-6, condition=10.0)
+    assert not precision.close(off, expected, 1e-6, condition=1e6)  # float64: tight
+    assert "condition number, 1e3" in precision.allowed(1e-6, off.astype(np.float32), 1e3)
+
+
+def test_the_least_squares_condition_grows_with_the_residual() -> None:
+    """cond(X)^2 + 2 cond(X) for a consistent system; more as y leaves the range of X."""
+    X = np.array([[1.0, 0.0], [0.0, 1e-2], [0.0, 0.0]])
+    w = np.ones(2)
+    fit = float(np.linalg.norm(X @ w))
+    consistent = precision.least_squares_condition(X.T @ X, w, fit)
+    off_range = precision.least_squares_condition(X.T @ X, w, float(np.hypot(fit, 10.0)))
+    assert consistent == pytest.approx(1e4 + 2e2)
+    assert off_range == pytest.approx(1e4 + 2e2 * np.hypot(fit, 10.0) / fit + 1e4 * 10.0 / fit)
+    assert off_range > 10 * consistent
+
+
+@pytest.mark.parametrize("value, single", [
+    (np.array([0.0, 1.0]), False),  # typed in: Q1_EIG_RANGE = (0, 1)
+    (np.array([-1.0, 1.0]), False), (1.0, False), (np.array([0.5, -2.25, 1000.0]), False),
+    (np.array([3.0, 100001.0]), False),  # whole numbers, however many bits
+    (np.float32(0.1).item(), True),  # a float32 tensor's .item() or .tolist()
+    (np.array([0.0, 1.0, np.float32(1 / 3)], dtype=float), True),  # float32 rows stacked
+    (np.array([0.1, 1.0]), False),  # float64 arithmetic
+    (np.array([1.0], dtype=np.float32), True),  # the worker says so
+])
+def test_an_answer_is_single_precision_only_when_it_was_computed_so(value, single: bool) -> None:  # noqa: ANN001
+    assert precision.is_single(value) is single
+
+
+def test_a_typed_in_pair_is_not_described_as_single_precision() -> None:
+    source = edit(REFERENCE, "Q1_EIG_RANGE = (1.0 - _ETA_SIGMA_SQ[1], 1.0 - _ETA_SIGMA_SQ[0])",
+                  "Q1_EIG_RANGE = (0, 1)")
+    passed, text = outcome(LocalStudent(source), "1.6")
+    assert not passed and "allowed 1e-9)" in text and "single precision" not in text
+
+
+def test_the_drawn_learning_rates_do_not_show_max_stable_lr() -> None:
+    """The kit ships drawn inputs of Q1 (fixtures.py): eta alpha^2 must not be 2 (or 2 times a
+    round fraction), which is max_stable_lr's answer; the grader still draws etas within 10%
+    of the largest stable one."""
+    from autograder.checks.props import draw_examples
+    from autograder.checks.q1 import gd_problems
+
+    ratios = np.array([p["eta"] * np.linalg.norm(p["F"], 2) ** 2 / 2
+                       for p in draw_examples(gd_problems(), 40)])
+    assert np.all(ratios <= 1) and ratios.max() > 0.9
+    round_ones = np.array([1.0, 0.5, 0.99, 0.1, 1e-3])
+    assert np.min(np.abs(ratios[:, None] / round_ones - 1)) > 1e-6
+
+
 # ---------------------------------------------------------------- misconceptions
 
 NAMED = [m for m in MUTANTS if m.cause]
@@ -156,9 +291,14 @@ def test_each_known_mistake_is_named_in_its_failing_test(mutant) -> None:  # noq
     assert text.count(LIKELY) == 1
 
 
+@pytest.mark.parametrize("how", ["cast", "computed"])
 @pytest.mark.parametrize("mutant", NAMED, ids=lambda m: m.name)
-def test_each_known_mistake_fails_also_in_float32(mutant) -> None:  # noqa: ANN001
-    source = mutant.apply() + ALL_FLOAT32[len(REFERENCE):]
+def test_each_known_mistake_fails_also_in_float32(mutant, how: str) -> None:  # noqa: ANN001
+    """Cast to float32 on the way out, or computed in float32 throughout: the tolerance grows
+    with the conditioning, but a well-conditioned input among those drawn still catches it."""
+    source = mutant.apply()
+    source = source + ALL_FLOAT32[len(REFERENCE):] if how == "cast" else \
+        computed_in_float32(source)
     passed, text = outcome(LocalStudent(source), NUMERIC[mutant.function])
     assert not passed, text
 
@@ -209,7 +349,29 @@ def test_an_array_is_shown_as_python_that_rebuilds_it_exactly(array: np.ndarray)
 
 def test_a_large_array_is_summarised_and_says_so() -> None:
     text = show(np.ones((30, 30)))
-    assert "too large to print in full" in text and "(30, 30)" in text and len(text) < 300
+    assert "too large to print in full" in text and "(30, 30)" in text and len(text) < 400
+    flat = show(np.linspace(0, 1, 100) / 3)
+    assert "row" not in flat and "..." in flat and "0.333333" in flat and len(flat) < 200
+
+
+def test_a_failed_comparison_says_where_the_largest_difference_is() -> None:
+    expected = np.linspace(0.0, 1.0, 100)
+    given = expected.copy()
+    given[37] += 1e-3
+    with pytest.raises(Mismatch) as failed:
+        assert_close("evaluate_hp_circuit at R = 60", given, expected, 1e-9, 1.0)
+    text = str(failed.value)
+    at = f"at [37]: expected {float(expected[37])!r}, given {float(given[37])!r}"
+    assert "largest difference " + at in text
+    assert text.count("too large to print in full") == 2
+
+
+def test_a_wrong_circuit_names_the_frequency_index_it_is_most_wrong_at() -> None:
+    """5.10 on 100 frequencies: the index of the worst entry, with both values."""
+    source = CIRCUITS_FLOAT32.replace("return x / torch.sqrt(1 + x ** 2)",
+                                      "return x / torch.sqrt(2 + x ** 2)")
+    passed, text = outcome(LocalStudent(source, "color_organ_learning.py"), "5.10")
+    assert not passed and re.search(r"largest difference at \[\d+\]: expected ", text), text
 
 
 def test_the_smallest_failing_input_pastes_back_even_when_x_is_empty() -> None:

@@ -95,7 +95,8 @@ MAX_SHOWN = 60  # entries of an array printed in full; a larger one is summarise
 
 def show(value: Any) -> str:
     """A value as Python that rebuilds it exactly (full float64 precision), so a student can
-    paste it; an array larger than MAX_SHOWN entries is summarised, and says so."""
+    paste it; an array larger than MAX_SHOWN entries is summarised as numpy prints it (its
+    corners, 6 decimals), and says so."""
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float):
@@ -107,9 +108,10 @@ def show(value: Any) -> str:
     if array.size == 0:
         return f"np.zeros({array.shape})"
     if array.size > MAX_SHOWN:
-        first = ", ".join(repr(float(v)) for v in array.ravel()[:8])
-        return (f"(too large to print in full: an array of shape {array.shape}; "
-                f"its first entries, row by row: {first}, ...)")
+        corners = np.array2string(array, max_line_width=88, precision=6, separator=", ",
+                                  threshold=0, edgeitems=3, prefix="    ")
+        return (f"an array of shape {array.shape}, too large to print in full; "
+                f"in short:\n    {corners}")
     if array.ndim == 2:  # one row a line, as a student would type it
         body = "[" + ",\n          ".join(repr(row) for row in array.tolist()) + "]"
     else:
@@ -118,12 +120,25 @@ def show(value: Any) -> str:
     return f"np.array({body}){shape}"
 
 
+def where_largest(given: Any, expected: Any) -> str:
+    """Where two arrays of one shape differ most: the index and both entries there, which a
+    summary of a large array would not show ("" for a number or differing shapes)."""
+    given_a, expected_a = np.asarray(given, dtype=float), np.asarray(expected, dtype=float)
+    if given_a.shape != expected_a.shape or given_a.ndim == 0 or given_a.size == 0:
+        return ""
+    at = np.unravel_index(np.argmax(np.abs(given_a - expected_a)), given_a.shape)
+    index = ", ".join(str(int(i)) for i in at)
+    return (f"\n  largest difference at [{index}]: expected {float(expected_a[at])!r}, "
+            f"given {float(given_a[at])!r}")
+
+
 def assert_close(what: str, given: Any, expected: Any, rtol: float,
-                 scale: float | None = None) -> None:
+                 scale: float | None = None, condition: float = 1.0) -> None:
     """Raise Mismatch unless given equals expected under the precision policy (precision.py):
     |given - expected| <= tolerance * scale entrywise, where scale is the size of the
-    expected answer unless the caller knows a better one."""
-    if precision.close(given, expected, rtol, scale):
+    expected answer unless the caller knows a better one, and the tolerance grows with the
+    problem's `condition` number for a single-precision answer."""
+    if precision.close(given, expected, rtol, scale, condition):
         return
     found = precision.difference(given, expected, scale)
     if np.isinf(found):
@@ -132,9 +147,9 @@ def assert_close(what: str, given: Any, expected: Any, rtol: float,
         gap = f"off by {precision.difference(given, expected, 1.0):.2g} where the answer is 0"
     else:
         gap = f"largest difference {found:.2g} of the answer's size; allowed " \
-              + precision.allowed(rtol, given)
-    raise Mismatch(f"{what} is wrong ({gap}).\n  expected: {show(expected)}\n"
-                   f"  given:    {show(given)}")
+              + precision.allowed(rtol, given, condition)
+    raise Mismatch(f"{what} is wrong ({gap}).{where_largest(given, expected)}\n"
+                   f"  expected: {show(expected)}\n  given:    {show(given)}")
 
 
 def explain(failure: Failure, names: str) -> str:

@@ -25,7 +25,7 @@ RTOL = 1e-9  # rounding only: every correct formula agrees far closer than this
 def gd_problems(draw: st.DrawFn) -> dict:
     """Square and rectangular F whose singular values spread over 10 to 14 orders of
     magnitude (largest alpha), y, a start w, a learning rate eta at which GD cannot diverge
-    (up to the largest such), k and a w_star."""
+    (up to 0.9 to 1 times the largest such), k and a w_star."""
     n = draw(st.integers(2, 6))
     d = n if draw(st.booleans()) else draw(st.integers(2, 6))
     decades = draw(st.integers(10, 14))
@@ -39,7 +39,9 @@ def gd_problems(draw: st.DrawFn) -> dict:
     sigma = alpha * np.logspace(0, -decades, r)
     F = u[:, :r] @ np.diag(sigma) @ v[:, :r].T
     # BEGIN GRADER ONLY
-    eta = eta_fraction * 2.0 / np.linalg.norm(F, 2) ** 2
+    # Times a factor in (0.9, 1] of the example's own: the kit's recorded etas must not show
+    # eta alpha^2 = 2 (max_stable_lr's answer); the grader still tries etas next to it.
+    eta = eta_fraction * (1.0 - 0.1 * rng.random()) * 2.0 / np.linalg.norm(F, 2) ** 2
     # KIT: raise LookupError("the kit replays its recorded inputs; it draws none")
     # END GRADER ONLY
     return {

@@ -7,7 +7,7 @@ from gradescope_utils.autograder_utils.decorators import number, tags, weight
 from hypothesis import strategies as st
 
 from autograder.checks import HW0_PY, assert_close, holds, likely_cause, precision, reference
-from autograder.engine.student import Student, as_array, as_pair
+from autograder.engine.student import BadAnswer, Student, as_array, as_pair
 
 FILE = HW0_PY
 # Solving a system with condition number up to ~1e6 loses about 6 of 16 digits; any sound
@@ -38,6 +38,42 @@ def ridge_problems(draw: st.DrawFn, full_column_rank: bool = False) -> dict:
     }
 
 
+def map_condition(p: dict, w: np.ndarray) -> float:
+    """The condition number of the MAP estimate w: it is OLS on the augmented data [X; Gamma],
+    [y; 0] (this question's point), whose Gram matrix is X^T X + Sigma^{-1} and whose
+    ||y_hat|| is ||y||."""
+    gram = p["X"].T @ p["X"] + np.linalg.inv(p["Sigma"])
+    return precision.least_squares_condition(gram, w, float(np.linalg.norm(p["y"])))
+
+
+def gamma_condition(p: dict) -> float:
+    """How far a Gamma that check 2.1 accepts can move the MAP estimate: E = Gamma^T Gamma -
+    Sigma^{-1} of up to cond(Sigma) ||Sigma^{-1}|| (2.1's condition) moves w by
+    (X^T X + Sigma^{-1})^{-1} E w."""
+    inverse = np.linalg.inv(p["Sigma"])
+    gram = p["X"].T @ p["X"] + inverse
+    return precision.condition_number(p["Sigma"]) * np.linalg.norm(inverse, 2) \
+        * np.linalg.norm(np.linalg.inv(gram), 2)
+
+
+def student_gamma(student: Student, sigma: np.ndarray) -> np.ndarray:
+    """The student's gamma_from_sigma(Sigma). Raised on an ill-conditioned Sigma, the feedback
+    adds why single precision may: float32 keeps 7 digits, and inverting Sigma costs
+    log10 cond(Sigma) of them (the float32 inverse need not even be positive definite)."""
+    try:
+        value = student.call("gamma_from_sigma", sigma)
+    except BadAnswer as exc:
+        cond = precision.condition_number(sigma)
+        if cond < 1e4 or " raised " not in str(exc):  # only an exception of theirs
+            raise
+        raise BadAnswer(f"{exc} (Sigma's condition number here is "
+                        f"{precision.short_number(cond)}: in single precision (float32, which "
+                        "torch.Tensor gives) inverting it leaves barely a digit and need not "
+                        "give a positive-definite matrix; compute in float64.)") from None
+    d = len(sigma)
+    return as_array(value, (d, d), "gamma_from_sigma(Sigma)")
+
+
 @weight(1)
 @number("2.1")
 @tags("q2")
@@ -45,11 +81,11 @@ def check_gamma_from_sigma(student: Student) -> str:
     """gamma_from_sigma: a Gamma with Gamma^T Gamma = Sigma^{-1}"""
 
     def prop(p: dict) -> None:
-        d = p["Sigma"].shape[0]
-        gamma = as_array(student.call("gamma_from_sigma", p["Sigma"]), (d, d),
-                         "gamma_from_sigma(Sigma)")
+        gamma = student_gamma(student, p["Sigma"])
         inverse = np.linalg.inv(p["Sigma"])
-        assert_close("Gamma^T Gamma (should be Sigma^{-1})", gamma.T @ gamma, inverse, RTOL)
+        # Inverting Sigma magnifies its float32 rounding by up to cond(Sigma).
+        assert_close("Gamma^T Gamma (should be Sigma^{-1})", gamma.T @ gamma, inverse, RTOL,
+                     condition=precision.condition_number(p["Sigma"]))
 
     return holds(ridge_problems(), prop, "Sigma", likely_cause(student, "gamma_from_sigma"))
 
@@ -86,7 +122,10 @@ def check_ols(student: Student) -> str:
     def prop(p: dict) -> None:
         d = p["X"].shape[1]
         given = as_array(student.call("ols", p["X"], p["y"]), (d,), "ols(X, y)")
-        assert_close("ols(X, y)", given, ref.ols(p["X"], p["y"]), RTOL)
+        expected = ref.ols(p["X"], p["y"])
+        # A least-squares problem: cond(X)^2 and more as the fit leaves a residual.
+        assert_close("ols(X, y)", given, expected, RTOL, condition=precision.
+                     least_squares_condition(p["X"].T @ p["X"], expected, np.linalg.norm(p["y"])))
 
     return holds(ridge_problems(full_column_rank=True), prop, "X, y",
                  likely_cause(student, "ols"))
@@ -103,8 +142,9 @@ def check_map_estimate(student: Student) -> str:
         d = p["X"].shape[1]
         given = as_array(student.call("map_estimate", p["X"], p["y"], p["Sigma"]), (d,),
                          "map_estimate(X, y, Sigma)")
-        assert_close("map_estimate(X, y, Sigma)", given,
-                     ref.map_estimate(p["X"], p["y"], p["Sigma"]), RTOL)
+        expected = ref.map_estimate(p["X"], p["y"], p["Sigma"])
+        assert_close("map_estimate(X, y, Sigma)", given, expected, RTOL,
+                     condition=map_condition(p, expected))
 
     return holds(ridge_problems(), prop, "X, y, Sigma", likely_cause(student, "map_estimate"))
 
@@ -118,23 +158,15 @@ def check_augmentation_is_ridge(student: Student) -> str:
 
     def prop(p: dict) -> None:
         (n, d), X, y = p["X"].shape, p["X"], p["y"]
-        gamma = as_array(student.call("gamma_from_sigma", p["Sigma"]), (d, d),
-                         "gamma_from_sigma(Sigma)")
+        gamma = student_gamma(student, p["Sigma"])
         pair = as_pair(student.call("augment", X, y, gamma), "augment(X, y, Gamma)")
         x_hat = as_array(pair[0], (n + d, d), "X_hat")
         y_hat = as_array(pair[1], (n + d,), "y_hat")
         given = as_array(student.call("ols", x_hat, y_hat), (d,), "ols(X_hat, y_hat)")
+        expected = ref.map_estimate(X, y, p["Sigma"])
         if any(precision.is_single(v) for v in (gamma, x_hat, y_hat)):
-            # Rounded to float32, the augmented data is a slightly different problem, and
-            # a solve with condition number up to 1e6 magnifies that rounding: hold the
-            # pieces to float32 rounding, then the OLS to the data actually given.
-            assert_close("X_hat", x_hat, ref.augment(X, y, gamma)[0], RTOL)
-            assert_close("y_hat", y_hat, ref.augment(X, y, gamma)[1], RTOL)
-            assert_close("Gamma^T Gamma (should be Sigma^{-1})", gamma.T @ gamma,
-                         np.linalg.inv(p["Sigma"]), RTOL)
-            expected = ref.ols(x_hat.astype(float), y_hat.astype(float))
-        else:
-            expected = ref.map_estimate(X, y, p["Sigma"])
-        assert_close("ols(augment(X, y, gamma_from_sigma(Sigma)))", given, expected, RTOL)
+            given = given.astype(np.float32)  # single precision from the first piece on
+        assert_close("ols(augment(X, y, gamma_from_sigma(Sigma)))", given, expected, RTOL,
+                     condition=map_condition(p, expected) + gamma_condition(p))
 
     return holds(ridge_problems(), prop, "X, y, Sigma")
