@@ -173,6 +173,11 @@ MUTANTS = [
         "    x = np.asarray(2 * math.pi * freqs * R * C, dtype=float)\n"
         "    return torch.as_tensor(x / np.sqrt(1 + x ** 2))", "q5f q5g q5i",
         "no gradient flows"),
+    _nb("q5f_numpy_only_high_pass",  # numpy on every argument: C stays a float, as in the notebook
+        "    x = 2 * math.pi * freqs * R * C\n    return x / torch.sqrt(1 + x ** 2)",
+        "    x = 2 * np.pi * np.asarray(freqs) * np.asarray(R) * C\n"
+        "    return torch.as_tensor(x / np.sqrt(1 + x ** 2))", "q5f q5g q5i",
+        "no gradient flows"),
     _nb("q5g_stages_swapped", "return evaluate_hp_circuit(freqs, R_high, C) * "
         "evaluate_lp_circuit(freqs, R_low, C)", "return evaluate_hp_circuit(freqs, R_low, C) * "
         "evaluate_lp_circuit(freqs, R_high, C)", "q5g q5h q5i", "evaluate_bp_circuit at R"),
