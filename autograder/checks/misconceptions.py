@@ -167,7 +167,7 @@ MUTANTS = [
         "q5d_resistor = 200.0", "q5d", "q5d_resistor"),
     _nb("q5e_plain_mse", "return torch.nn.functional.binary_cross_entropy_with_logits(logits, "
         "target)", "return torch.mean((pred - target) ** 2)", "q5e q5f q5g q5i",
-        "lands near 332"),
+        "lands far from 200 ohm"),
     _nb("q5f_numpy_high_pass",
         "    x = 2 * math.pi * freqs * R * C\n    return x / torch.sqrt(1 + x ** 2)",
         "    x = np.asarray(2 * math.pi * freqs * R * C, dtype=float)\n"

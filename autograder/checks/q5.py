@@ -188,8 +188,18 @@ def check_learning_rate(student: Student, name: str, wanted: str) -> str:
 @tags("q5d")
 def check_q5d(student: Student) -> str:
     """q5d_resistor: what plain MSE on the binary LED data learns (the tug of war)"""
-    return near("q5d_resistor", resistor(student, "q5d_resistor"), co.plain_mse_minimiser(),
-                PLAIN_MSE_TOLERANCE)
+    r = resistor(student, "q5d_resistor")
+    # BEGIN GRADER ONLY
+    expected = co.plain_mse_minimiser()
+    if abs(r - expected) > PLAIN_MSE_TOLERANCE * expected:
+        raise Mismatch(f"q5d_resistor = {r:.6g} is not within {PLAIN_MSE_TOLERANCE:.0%} of "
+                       "where mse_loss against the binary LED data is smallest: train the "
+                       "low pass on binary_lp with mse_loss until it converges and report "
+                       "its R.")  # never the value: finding it is the question
+    return f"{r:.6g}: where plain MSE on the binary LED data is smallest."
+    # KIT: from autograder.checks import form_only
+    # KIT: return form_only("q5d_resistor is a positive number")
+    # END GRADER ONLY
 
 
 LossOnPred = Callable[[torch.Tensor], tuple[float, torch.Tensor]]
@@ -242,7 +252,8 @@ def lands_near_200(loss_on_pred: LossOnPred) -> dict[float, float]:
                            f"{r:.4g} ohm (from R0 = {r0:g})" for r0, r in learned.items())
                        + ": not all light the LEDs as desired or lie within "
                        f"{BINARY_TOLERANCE:.0%} "
-                       "of 200 ohm. Plain MSE pulls the off-points to 0 and lands near 332.") \
+                       "of 200 ohm. Plain MSE pulls the off-LEDs' targets to 0, so the "
+                       "balance lands far from 200 ohm.") \
             from None
     return learned
 
