@@ -43,10 +43,13 @@ class LocalStudent:
                                     "fill it in.")
         return value
 
-    def call(self, name: str, *args: Any, timeout: float = 10.0) -> Any:
-        return self._ask(f"{name}(...)", lambda: self.session.call(name, list(args)))
+    def call(self, name: str, *args: Any, tensors: tuple[int, ...] = (),
+             timeout: float = 10.0) -> Any:
+        return self._ask(f"{name}(...)",
+                         lambda: self.session.call(name, list(args), None, list(tensors)))
 
-    def call_with_grad(self, name: str, *args: Any, wrt: list[int],
+    def call_with_grad(self, name: str, *args: Any, tensors: tuple[int, ...], wrt: list[int],
                        timeout: float = 10.0) -> tuple[Any, list[Any] | None]:
-        reply = self._ask(f"{name}(...)", lambda: self.session.call(name, list(args), wrt))
+        reply = self._ask(f"{name}(...)",
+                          lambda: self.session.call(name, list(args), wrt, list(tensors)))
         return reply["value"], reply["grads"]

@@ -157,6 +157,12 @@ def test_nothing_in_the_kit_gives_an_answer_away(kit: Kit) -> None:
     for case, key in ref.Q4B.items():  # one case's key, as JSON or as Python writes it
         answers += [json.dumps({case: key})[1:-1], repr({case: key})[1:-1]]
     assert [a for a in answers if a in text] == []
+    from autograder.checks import color_organ  # (d)'s answer, about 332 ohm: never said
+    q5d = color_organ.plain_mse_minimiser()  # nor computed (fixtures.json: numbers of hw0.py)
+    prose = "\n".join(t for n, t in files.items() if not n.endswith("fixtures.json"))
+    assert not re.search(r"(?<![\d.])(332|331\.9\d*)(?!\d)", prose)
+    assert f"{q5d:.6g}" not in prose and f"{q5d:.4g}" not in prose
+    assert "def plain_mse_minimiser" not in text
     assert not re.search(r"(q5c_lr_\w+|Q1_EIG_RANGE)\s*=\s*[\d.(\[-]", text)  # typed-in values
     recorded = json.loads(files["hw0/hw0_selfcheck/kit/fixtures.json"])["outputs"]
     assert {key.split(":")[0] for key in recorded} <= {

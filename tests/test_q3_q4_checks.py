@@ -52,8 +52,8 @@ WRONG = [
     ("Q3D", "x.T @", "could not be read"),
     ("Q3D", "__import__('os').system('true')", "could not be read"),
     ("Q3E", "A == A", "holds for every A"),
-    ("Q3E", "A == -A.T", "does not hold for every symmetric A"),
-    ("Q3E", "A@A == A.T@A.T", "also holds for the non-symmetric A"),
+    ("Q3E", "A == -A.T", "is false for A = [[-2, -2], [-2, -2]], yet there"),
+    ("Q3E", "A@A == A.T@A.T", "holds for A = [[-1, -1], [0, 1]] too, where"),
     ("Q3E", "A is symmetric", "could not be read"),
 ]
 
@@ -100,11 +100,14 @@ def test_q4a_equivalent_forms_score(change: dict) -> None:
 
 
 @pytest.mark.parametrize("change, says", [
-    ({"Q4A_ELBOW": "b/w"}, "is not where w x + b crosses 0"),
+    ({"Q4A_ELBOW": "b/w"}, "for w = 2, b = 1 it gives x = 0.5, and phi does not turn"),
+    ({"Q4A_ELBOW": "-b/2"}, "for w = 3, b = -2 it gives x = 1.0"),  # right at w = 2
+    ({"Q4A_ELBOW": "-b/w + x"}, "that w and b alone fix"),
     ({"Q4A_DL_DPHI": "w*x + b - y"}, "wrong in the inactive region"),
-    ({"Q4A_DL_DW": {"active": "(phi - y)*x", "inactive": "(phi - y)*x"}}, "missing ReLU mask"),
+    ({"Q4A_DL_DW": {"active": "(phi - y)*x", "inactive": "(phi - y)*x"}},
+     "the answer gives 2.7931; autograd disagrees"),
     ({"Q4A_DL_DW": {"active": "(phi - y)", "inactive": "0"}}, "autograd gives"),
-    ({"Q4A_DL_DB": {"active": "y - phi", "inactive": "0"}}, "The sign is wrong"),
+    ({"Q4A_DL_DB": {"active": "y - phi", "inactive": "0"}}, "wrong in the active region"),
     ({"Q4A_DL_DB": {"active": "phi - y"}}, "keys 'active' and 'inactive'"),
 ])
 def test_q4a_mistakes_are_named(change: dict, says: str) -> None:

@@ -94,13 +94,12 @@ MUTANTS = [
          cause="this is what leaving out the starting row gives: the rows are w_0 = 0, w_1, "
          "..., w_k, k + 1 of them."),
     _hw0("max_stable_lr_one_over", "return 2.0 / alpha**2", "return 1.0 / alpha**2", "q1",
-         cause="this is what 1 / sigma_max(F)^2 gives: the constant in front is off; redo "
-         "the condition on the eigenvalues of I - eta F^T F."),
+         cause="this is what 1 / sigma_max(F)^2 gives; redo the condition the eigenvalues "
+         "of I - eta F^T F must meet."),
     _hw0("max_stable_lr_frobenius", "alpha = np.linalg.norm(F, 2)",
          "alpha = np.linalg.norm(F)", "q1",
-         cause="this is what the Frobenius norm gives in place of the largest singular "
-         "value: np.linalg.norm(F) of a matrix is the Frobenius norm, np.linalg.norm(F, 2) "
-         "the largest singular value."),
+         cause="this is what the Frobenius norm of F gives: for a matrix, np.linalg.norm(F) "
+         "is the Frobenius norm and np.linalg.norm(F, 2) the largest singular value."),
     _hw0("step_growth_sigma_min", "return eta * np.linalg.norm(F, 2) * np.linalg.norm(y)",
          "return eta * np.linalg.norm(F, -2) * np.linalg.norm(y)", "q1",
          cause="this is what the smallest singular value of F gives (np.linalg.norm(F, -2)); "
@@ -143,7 +142,7 @@ MUTANTS = [
     _hw0("q3e_always_true", 'Q3E = "A == A.T"', 'Q3E = "A == A"', "q3e", "holds for every A"),
     _hw0("q4a_dw_without_relu_mask", '"inactive": "0"}\n# END SOLUTION\n# BEGIN SOLUTION\n# '
          'TEMPLATE: Q4A_DL_DB', '"inactive": "(phi - y)*x"}\n# END SOLUTION\n# BEGIN SOLUTION'
-         '\n# TEMPLATE: Q4A_DL_DB', "q4a", "missing ReLU mask"),
+         '\n# TEMPLATE: Q4A_DL_DB', "q4a", "wrong in the inactive region"),
     _hw0("q4b_elbow_of_case_ii_is_not_right", "Q4B = simulate_q4b()",
          'Q4B = {**simulate_q4b(), "ii": {"slope": "decreases", "elbow": "moves_right"}}',
          "q4b", "case (ii)"),
@@ -167,10 +166,15 @@ MUTANTS = [
         "q5d_resistor = 200.0", "q5d", "q5d_resistor"),
     _nb("q5e_plain_mse", "return torch.nn.functional.binary_cross_entropy_with_logits(logits, "
         "target)", "return torch.mean((pred - target) ** 2)", "q5e q5f q5g q5i",
-        "lands near 332"),
+        "lands far from 200 ohm"),
     _nb("q5f_numpy_high_pass",
         "    x = 2 * math.pi * freqs * R * C\n    return x / torch.sqrt(1 + x ** 2)",
         "    x = np.asarray(2 * math.pi * freqs * R * C, dtype=float)\n"
+        "    return torch.as_tensor(x / np.sqrt(1 + x ** 2))", "q5f q5g q5i",
+        "no gradient flows"),
+    _nb("q5f_numpy_only_high_pass",  # numpy on every argument: C stays a float, as in the notebook
+        "    x = 2 * math.pi * freqs * R * C\n    return x / torch.sqrt(1 + x ** 2)",
+        "    x = 2 * np.pi * np.asarray(freqs) * np.asarray(R) * C\n"
         "    return torch.as_tensor(x / np.sqrt(1 + x ** 2))", "q5f q5g q5i",
         "no gradient flows"),
     _nb("q5g_stages_swapped", "return evaluate_hp_circuit(freqs, R_high, C) * "

@@ -62,7 +62,7 @@ POLICY: dict[str, tuple[str, str]] = {
     "5.4": (FULL, VISIBLE),  # q5c_resistor
     "5.5": (FORM, VISIBLE),  # q5c_lr_diverges: a rate to find, not to try out on the kit
     "5.6": (FORM, VISIBLE),  # q5c_lr_converges
-    "5.7": (FULL, VISIBLE),  # q5d_resistor
+    "5.7": (FORM, VISIBLE),  # q5d_resistor: the kit would compute the answer of (d)
     "5.8": (FULL, VISIBLE),  # loss_fn_binary (the grader trains with it)
     "5.9": (FULL, VISIBLE),  # q5e_resistor
     "5.10": (FULL, VISIBLE),  # evaluate_hp_circuit values

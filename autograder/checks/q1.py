@@ -14,6 +14,7 @@ from autograder.checks import (
     likely_cause,
     precision,
     reference,
+    show,
 )
 from autograder.engine.student import Student, as_array, as_float
 
@@ -107,9 +108,11 @@ def check_max_stable_lr(student: Student) -> str:
     # BEGIN GRADER ONLY
     ref = reference()
 
-    def prop(p: dict) -> None:
+    def prop(p: dict) -> None:  # never the right rate, nor which way the answer is off
         given = as_float(student.call("max_stable_lr", p["F"]), "max_stable_lr(F)")
-        assert_close("max_stable_lr(F)", given, ref.max_stable_lr(p["F"]), 1e-8)
+        if not precision.close(given, ref.max_stable_lr(p["F"]), 1e-8):
+            raise Mismatch(f"max_stable_lr(F) = {show(given)} is not the largest learning "
+                           "rate at which gradient descent on this F cannot diverge.")
 
     return holds(gd_problems(), prop, "F", likely_cause(student, "max_stable_lr"))
     # KIT: from autograder.checks import form_only
@@ -163,7 +166,10 @@ def check_eig_range(student: Student) -> str:
         raise Mismatch(f"Q1_EIG_RANGE = {tuple(given.tolist())}: give (lo, hi) with lo <= hi.")
     # BEGIN GRADER ONLY
     expected = np.array(reference().Q1_EIG_RANGE, dtype=float)
-    assert_close("Q1_EIG_RANGE (lo, hi)", given, expected, 1e-9, 1.0)
+    if not precision.close(given, expected, 1e-9, 1.0):  # never says which end is wrong
+        raise Mismatch(f"Q1_EIG_RANGE = {tuple(given.tolist())} is not the tightest closed "
+                       "interval that holds every eigenvalue of I - eta F^T F for every F and "
+                       "every eta at which gradient descent cannot diverge.")
     return "Right: the tightest such interval."
     # KIT: from autograder.checks import form_only
     # KIT: return form_only("Q1_EIG_RANGE is a pair (lo, hi) with lo <= hi")

@@ -8,6 +8,7 @@ entry, the derivative sympy computes from the definition: exact, not sampled.
 from __future__ import annotations
 
 import itertools
+import random
 from collections.abc import Callable
 from functools import cache
 
@@ -133,19 +134,45 @@ def check_q3d(student: Student) -> str:
 
 
 # BEGIN GRADER ONLY
+# Q3E's feedback shows a matrix where the condition goes wrong, never what the condition is.
 def symmetric(n: int) -> sympy.Matrix:
     """A general symmetric n x n matrix: a_ij = a_ji."""
     return sympy.Matrix(n, n, lambda i, j: sympy.Symbol(f"a{min(i, j) + 1}{max(i, j) + 1}"))
 
 
+def symmetric_examples(n: int, count: int = 60) -> list[sympy.Matrix]:
+    """Integer matrices with a_ij = a_ji (entries -2 to 2, drawn with a fixed seed): where
+    the two derivatives are equal."""
+    rng = random.Random(n)
+    examples = []
+    for _ in range(count):
+        upper = {(i, j): rng.randint(-2, 2) for i in range(n) for j in range(i, n)}
+        examples.append(sympy.Matrix(n, n, lambda i, j, u=upper: u[min(i, j), max(i, j)]))
+    return examples
+
+
 # Every non-symmetric 2 x 2 matrix with entries in {-1, 0, 1}: the condition must fail on each.
 NON_SYMMETRIC = [sympy.Matrix(2, 2, list(e)) for e in itertools.product((-1, 0, 1), repeat=4)
                  if e[1] != e[2]]
+EQUAL = "x^T (A + A^T) and 2 x^T A are equal"
 
 
-def _difference(lhs: sympy.Basic, rhs: sympy.Basic) -> sympy.Matrix:
+def holds(text: str, n: int, a: sympy.Matrix) -> bool:
+    """Whether the condition is true for this A (for every x and c)."""
+    lhs, rhs = parse_condition(text, {**variables(n), "A": a})
     diff = lhs - rhs
-    return diff if isinstance(diff, MatrixBase) else sympy.Matrix([[diff]])
+    return is_zero(diff if isinstance(diff, MatrixBase) else sympy.Matrix([[diff]]))
+
+
+def false_where_equal(text: str, n: int) -> str:
+    """The feedback for a condition that fails somewhere the two derivatives are equal:
+    an integer A where it does, when one of the examples shows it."""
+    for a in symmetric_examples(n):
+        if not holds(text, n, a):
+            return (f"Q3E = {text!r} is false for A = {a.tolist()}, yet there {EQUAL} (for "
+                    "every x): the condition must be true wherever they are equal.")
+    return (f"Q3E = {text!r} is false for some A (n = {n}) for which {EQUAL}: the condition "
+            "must be true wherever they are equal.")
 # END GRADER ONLY
 
 
@@ -161,27 +188,22 @@ def check_q3e(student: Student) -> str:
         raise Mismatch(f"Q3E = {text!r} could not be read: {exc}") from None
     # BEGIN GRADER ONLY
     for n in (2, 3):
-        general = variables(n)
         try:
-            lhs, rhs = parse_condition(text, {**general, "A": symmetric(n)})
-            holds_for_symmetric = is_zero(_difference(lhs, rhs))
-            lhs, rhs = parse_condition(text, general)
-            holds_for_general = is_zero(_difference(lhs, rhs))
+            where_equal, always = holds(text, n, symmetric(n)), holds(text, n, variables(n)["A"])
         except ParseError as exc:
             raise Mismatch(f"Q3E = {text!r} could not be read: {exc}") from None
-        if not holds_for_symmetric:
-            raise Mismatch(f"Q3E = {text!r} does not hold for every symmetric A (n = {n}), "
-                           "yet for symmetric A the two derivatives are equal.")
-        if holds_for_general:
+        if not where_equal:
+            raise Mismatch(false_where_equal(text, n))
+        if always:
             raise Mismatch(f"Q3E = {text!r} holds for every A (n = {n}), so it is no "
-                           "condition: for a non-symmetric A the derivatives differ.")
+                           "condition: for some A the two derivatives differ, and there it "
+                           "must be false.")
     for a in NON_SYMMETRIC:
-        lhs, rhs = parse_condition(text, {**variables(2), "A": a})
-        if is_zero(_difference(lhs, rhs)):
-            raise Mismatch(f"Q3E = {text!r} also holds for the non-symmetric A = {a.tolist()}, "
-                           "where x^T (A + A^T) and 2 x^T A differ.")
-    return (f"Holds for every symmetric A (n = 2, 3) and fails for each of the "
-            f"{len(NON_SYMMETRIC)} non-symmetric 2 x 2 matrices with entries in -1, 0, 1.")
+        if holds(text, 2, a):
+            raise Mismatch(f"Q3E = {text!r} holds for A = {a.tolist()} too, where "
+                           "x^T (A + A^T) and 2 x^T A differ: it must be false there.")
+    return (f"True wherever {EQUAL} (n = 2, 3), and false for each of the "
+            f"{len(NON_SYMMETRIC)} 2 x 2 matrices with entries in -1, 0, 1 where they differ.")
     # KIT: from autograder.checks import form_only
     # KIT: return form_only("Q3E reads as an equation in x, c and A")
     # END GRADER ONLY

@@ -73,26 +73,45 @@ def _value(expr: sympy.Expr, p: dict[str, float]) -> float:
 def check_region(name: str, text: str, expected_text: str, region: str,
                  autograd_key: str) -> None:
     """The answer equals the reference where phi takes the region's value, exactly; when it
-    does not, show a sampled point where autograd and the answer disagree."""
+    does not, show a sampled point where the answer and autograd disagree, with autograd's
+    value there (the student can compute it with torch) unless the derivative is one constant
+    in the region: then that value would be the answer."""
     given, expected = _parse(text, name), _parse(expected_text, "reference")
     phi = REGIONS[region]
     if sympy.cancel(given.subs(PHI, phi) - expected.subs(PHI, phi)) == 0:
         return
-    hint = ""
-    if region == "inactive" and expected == 0:
-        hint = (" Where w x + b <= 0 the ReLU is flat (its gradient is 0), so the loss does "
-                "not change with the parameter there: a missing ReLU mask.")
-    elif sympy.cancel(given.subs(PHI, phi) + expected.subs(PHI, phi)) == 0:
-        hint = " The sign is wrong."
+    constant = not expected.subs(PHI, phi).free_symbols
     for p in sample_points(region):
         got = _value(given, p)
         if not np.isclose(got, p[autograd_key], rtol=1e-9, atol=1e-12):
             point = ", ".join(f"{k} = {p[k]:g}" for k in ("w", "b", "x", "y"))
-            raise Mismatch(f"{name} = {text!r} is wrong in the {region} region.{hint}\n"
-                           f"  at {point} (phi = {p['phi']:g}) autograd gives "
-                           f"{p[autograd_key]!r}; the answer gives {got!r}")
-    raise Mismatch(f"{name} = {text!r} is not equal to the derivative in the {region} region."
-                   + hint)
+            autograd = "disagrees" if constant else f"gives {p[autograd_key]!r}"
+            raise Mismatch(f"{name} = {text!r} is wrong in the {region} region "
+                           f"(w x + b {'>' if region == 'active' else '<='} 0):\n"
+                           f"  at {point} (phi = {p['phi']:g}) the answer gives {got!r}; "
+                           f"autograd {autograd}")
+    raise Mismatch(f"{name} = {text!r} is not equal to the derivative in the {region} "
+                   "region.")
+
+
+ELBOW_POINTS = ((2.0, 1.0), (3.0, -2.0), (-1.5, 0.5), (0.5, 2.0))  # (w, b) to show
+
+
+def elbow_mismatch(text: str, given: sympy.Expr, expected: sympy.Expr) -> str:
+    """What is wrong with a wrong elbow, in its own terms: at a (w, b) where it is not the
+    elbow, the x it gives and phi there (the elbow itself is never shown)."""
+    if given.free_symbols - {W, B}:
+        return (f"Q4A_ELBOW = {text!r} is not the elbow: the elbow is a point on the x axis "
+                "that w and b alone fix.")
+    for w, b in ELBOW_POINTS:
+        at = given.subs({W: w, B: b})
+        if at.is_real and at.is_finite and not np.isclose(float(at), float(expected.subs(
+                {W: w, B: b}))):
+            x = float(at)
+            return (f"Q4A_ELBOW = {text!r} is not the elbow of phi(x) = relu(w x + b): for "
+                    f"w = {w:g}, b = {b:g} it gives x = {x!r}, and phi does not turn from 0 "
+                    f"to non-zero there (phi({x!r}) = {max(w * x + b, 0.0)!r}).")
+    return f"Q4A_ELBOW = {text!r} is not the elbow for every w and b."
 # END GRADER ONLY
 
 
@@ -123,10 +142,8 @@ def check_elbow(student: Student) -> str:
     given = _parse(text, "Q4A_ELBOW")
     # BEGIN GRADER ONLY
     expected = _parse(reference().Q4A_ELBOW, "reference")
-    if sympy.cancel(given - expected) != 0:
-        raise Mismatch(f"Q4A_ELBOW = {text!r} is not where w x + b crosses 0 (for w = 2, "
-                       f"b = 1 that is {float(expected.subs({W: 2, B: 1}))!r}; the answer "
-                       f"gives {float(sympy.N(given.subs({W: 2, B: 1, X: 0, Y: 0, PHI: 0})))!r}).")
+    if sympy.cancel(given - expected) != 0:  # the answer's own value, never the elbow's
+        raise Mismatch(elbow_mismatch(text, given, expected))
     return "Right."
     # KIT: from autograder.checks import form_only
     # KIT: return form_only("Q4A_ELBOW is a formula that reads")

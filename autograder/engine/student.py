@@ -258,17 +258,21 @@ class Student:
                                     "fill it in.")
         return value
 
-    def call(self, name: str, *args: Any, timeout: float = CALL_TIMEOUT) -> Any:
-        """Call a student function on plain data; returns plain data (validate it)."""
-        return self._ask({"op": "call", "name": name, "args": list(args)}, f"{name}(...)",
-                         timeout)
+    def call(self, name: str, *args: Any, tensors: tuple[int, ...] = (),
+             timeout: float = CALL_TIMEOUT) -> Any:
+        """Call a student function on plain data; returns plain data (validate it). The
+        arguments at the positions in `tensors` reach it as float64 torch tensors, as the
+        notebook passes them; the others as sent (numpy arrays, Python floats)."""
+        message = {"op": "call", "name": name, "args": list(args), "tensors": list(tensors)}
+        return self._ask(message, f"{name}(...)", timeout)
 
-    def call_with_grad(self, name: str, *args: Any, wrt: list[int],
+    def call_with_grad(self, name: str, *args: Any, tensors: tuple[int, ...], wrt: list[int],
                        timeout: float = CALL_TIMEOUT) -> tuple[Any, list[Any] | None]:
-        """Call with the arguments as float64 torch tensors; return the value and, for each
-        argument in `wrt`, the Jacobian that autograd found (None: no gradient flowed)."""
-        reply = self._ask({"op": "call", "name": name, "args": list(args), "wrt": wrt},
-                          f"{name}(...)", timeout)
+        """`call`, with the tensors at the positions in `wrt` requiring grad; return the
+        value and, for each of them, the Jacobian that autograd found (None: no gradient
+        flowed)."""
+        reply = self._ask({"op": "call", "name": name, "args": list(args),
+                           "tensors": list(tensors), "wrt": list(wrt)}, f"{name}(...)", timeout)
         if not isinstance(reply, dict) or set(reply) != {"value", "grads"}:
             raise SubmissionError(f"{name}: the answer could not be read.")
         return reply["value"], reply["grads"]

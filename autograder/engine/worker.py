@@ -2,7 +2,7 @@
 
 It loads the student's hw0.py once (or runs the notebook, cell by cell as the grader asks,
 see notebook.py), then answers requests from the grader: the value of a name, or the result
-of calling a function on the arrays it is sent.
+of calling a function on the arguments it is sent (as tensors where it says so).
 Whatever the student returns is turned into plain data here; the grader validates it again,
 since nothing in this process can be trusted.
 """
@@ -162,21 +162,27 @@ class Session:
     def get(self, name: str) -> dict[str, Any]:
         return answer(self.names[name] if name in self.names else {"__missing__": name})
 
-    def call(self, name: str, args: list[Any], wrt: list[int] | None = None) -> dict[str, Any]:
-        """Call a student function (the reply: `answer`); with `wrt`, arrays go in as float64
-        tensors and the Jacobian of the output with respect to each listed argument comes
-        back too (single precision when the output was)."""
+    def call(self, name: str, args: list[Any], wrt: list[int] | None = None,
+             tensors: list[int] | None = None) -> dict[str, Any]:
+        """Call a student function as their notebook or hw0.py would. The arguments at the
+        positions in `tensors` go in as float64 torch tensors, the others as sent (numpy
+        arrays, Python floats); with `wrt` (positions among `tensors`) those tensors require
+        grad and the reply is {"value", "grads"}: the Jacobian of the output with respect to
+        each (None: no gradient reached the output). Otherwise the reply is `answer`."""
+        tensors, wrt = _positions(tensors, args, "tensors"), _positions(wrt, args, "wrt")
+        if not set(wrt) <= set(tensors):
+            raise ProtocolError("wrt must name arguments that are tensors")
         if name not in self.names:
             return answer({"__missing__": name})
         fn = self.names[name]
         if not callable(fn):
             raise TypeError(f"{name} is a {type(fn).__name__}, not a function")
-        if wrt is None:
-            return answer(fn(*args))
-        targs = [torch.tensor(a, dtype=torch.float64) if _is_number(a) else a for a in args]
-        for i in wrt:
-            targs[i].requires_grad_(True)
+        targs = list(args)
+        for i in tensors:
+            targs[i] = torch.tensor(args[i], dtype=torch.float64, requires_grad=i in wrt)
         out = fn(*targs)
+        if not wrt:
+            return answer(out)
         if not isinstance(out, torch.Tensor):
             return answer(out, {"value": to_plain(out), "grads": None})
         flat = out.reshape(-1)
@@ -194,8 +200,21 @@ class Session:
         return answer(out, {"value": to_plain(out), "grads": shaped})
 
 
-def _is_number(a: Any) -> bool:
-    return isinstance(a, (float, int, np.ndarray)) and not isinstance(a, bool)
+class ProtocolError(ValueError):
+    """A request the grader should never send (our bug, not the student's)."""
+
+
+def _positions(value: Any, args: list[Any], what: str) -> list[int]:
+    """`tensors` or `wrt` of a call request: distinct positions of number or array
+    arguments (None: none)."""
+    if value is None:
+        return []
+    ok = isinstance(value, list) and all(
+        type(i) is int and 0 <= i < len(args) and type(args[i]) in (int, float, np.ndarray)
+        for i in value)
+    if not ok or len(set(value)) != len(value):
+        raise ProtocolError(f"{what} must list distinct positions of number or array arguments")
+    return value
 
 
 def reply_to(session: Session, request: Any) -> dict[str, Any]:
@@ -213,9 +232,12 @@ def reply_to(session: Session, request: Any) -> dict[str, Any]:
         elif op == "get":
             reply = session.get(request["name"])
         elif op == "call":
-            reply = session.call(request["name"], request["args"], request.get("wrt"))
+            reply = session.call(request["name"], request["args"], request.get("wrt"),
+                                 request.get("tensors"))
         else:
             reply = {"error": {"type": "Protocol", "message": f"unknown op {op!r}"}}
+    except ProtocolError as exc:
+        reply = {"error": {"type": "Protocol", "message": str(exc)}}
     except BaseException as exc:  # noqa: BLE001 - the student's exception is the answer
         reply = {"error": session.describe(exc)}
     return {**reply, "id": request_id}
