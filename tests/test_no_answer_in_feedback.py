@@ -52,7 +52,8 @@ def leaks(text: str, *values: str) -> list[str]:
 
 
 def test_every_form_check_is_covered_here() -> None:
-    covered = {"1.3", "1.6", "3.5", "4.1", "4.2", "4.3", "4.4", "5.5", "5.6", "5.7"}
+    covered = {"1.3", "1.6", "3.5", "4.1", "4.2", "4.3", "4.4", "4.13", "4.14", "5.5", "5.6",
+               "5.7"}
     covered |= {c.number for c in all_checks() if c.part == "q4b"}
     assert covered == {n for n, (kit, _) in POLICY.items() if kit == FORM}
 
@@ -119,6 +120,31 @@ def test_q4a_derivatives_show_a_point_and_the_students_value(name: str, wrong: o
     assert not leaks(text, right, "phi - y", "(phi - y)*x")
     if "inactive region" in text and name != "Q4A_DL_DPHI":  # there the answer is a constant
         assert "autograd disagrees" in text and "autograd gives" not in text
+
+
+@pytest.mark.parametrize("number, old, new", [
+    ("4.13", "return -b / W1", "return b / W1"),
+    ("4.13", "return -b / W1", "return -W1 / b"),
+    ("4.14", "dl_dz = residual * W2 * active", "dl_dz = residual * W2"),
+    ("4.14", "return -(b - lr * dl_dz)", "return (b - lr * dl_dz)"),
+])
+def test_elbows_show_the_students_values_never_the_networks(number: str, old: str,
+                                                            new: str) -> None:
+    """Q4(c)/(d)'s expected elbows on an input would state Q4A_ELBOW's formula."""
+    source = (PROJECT / "reference" / "hw0.py").read_text()
+    text = message(number, LocalStudent(source.replace(old, new)))
+    example = dict(re.findall(r"^(\w+) = (.*?)(?:  # shape.*)?$", text.split(
+        "Smallest failing input")[1], re.M))
+    args = {k: eval(v, {"np": np}) for k, v in example.items()}  # noqa: S307
+    function = {"4.13": ref.elbows, "4.14": ref.sgd_new_elbows}[number]
+    names = ["W1", "b"] if number == "4.13" else ["W1", "b", "W2", "x", "y", "lr"]
+    right = np.ravel(function(*(np.asarray(args[n], dtype=float) for n in names)))
+    given = text.split("given: ")[1].split("\n")[0]
+    shown = [float(n) for n in re.findall(r"-?\d+\.\d+(?:e[-+]?\d+)?",
+                                          text.replace(given, ""))]
+    for elbow in right:
+        assert not [n for n in shown if np.isclose(n, elbow, rtol=1e-6)], text
+    assert "expected" not in text
 
 
 @pytest.mark.parametrize("case", sorted(ref.Q4B))

@@ -147,8 +147,7 @@ MUTANTS = [
          'Q4B = {**simulate_q4b(), "ii": {"slope": "decreases", "elbow": "moves_right"}}',
          "q4b", "case (ii)"),
     _hw0("q4c_sign", "return -b / W1", "return b / W1", "q4c",
-         cause="this is what b / W1 gives: the sign is off; the elbow is the x where "
-         "W1_i x + b_i = 0."),
+         cause="this is what b / W1 gives: check the sign of the elbow."),
     _hw0("q4d_without_relu_mask", "dl_dz = residual * W2 * active", "dl_dz = residual * W2",
          "q4d", cause="this is what leaving out the ReLU mask gives: a unit with "
          "W1_i x + b_i <= 0 passes no gradient, so its elbow does not move."),

@@ -54,8 +54,8 @@ POLICY: dict[str, tuple[str, str]] = {
     "4.10": (FORM, VISIBLE),  # Q4B (iii) elbow
     "4.11": (FORM, VISIBLE),  # Q4B (iv) slope
     "4.12": (FORM, VISIBLE),  # Q4B (iv) elbow
-    "4.13": (FULL, VISIBLE),  # elbows
-    "4.14": (FULL, VISIBLE),  # sgd_new_elbows
+    "4.13": (FORM, VISIBLE),  # elbows: Q4A_ELBOW for every unit
+    "4.14": (FORM, VISIBLE),  # sgd_new_elbows (derived in Q4(d))
     "5.1": (FULL, VISIBLE),  # q5a_resistor (the handout's target)
     "5.2": (FULL, VISIBLE),  # q5b_resistor
     "5.3": (FULL, VISIBLE),  # q5b_cutoff

@@ -10,6 +10,7 @@ checks Q4(a) and Q4(b) for form only (policy.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 import numpy as np
@@ -18,7 +19,15 @@ import torch
 from gradescope_utils.autograder_utils.decorators import number, tags, weight
 from hypothesis import strategies as st
 
-from autograder.checks import HW0_PY, Mismatch, assert_close, holds, likely_cause, reference
+from autograder.checks import (
+    HW0_PY,
+    Mismatch,
+    holds,
+    likely_cause,
+    precision,
+    reference,
+    show,
+)
 from autograder.checks.symbolic import ParseError, parse_scalar_expr
 from autograder.engine.student import Student, SubmissionError, as_array, as_string
 
@@ -251,18 +260,44 @@ def autograd_step(W1: np.ndarray, b: np.ndarray, W2: np.ndarray, x: float, y: fl
     return (w1 - lr * g1).detach().numpy().ravel(), (bt - lr * gb).detach().numpy()
 
 
+# Q4(c) and (d) are derived, like Q4A_ELBOW: their expected values on an input would give the
+# formula away, so the student sees their own values and the input, never the expected ones.
+# W1, b, W2, x, y, lr of two hidden units, for the form check (the kit's whole check):
+SMALL_NETWORK = (np.array([1.0, -2.0]), np.array([0.5, 1.0]), np.array([1.0, 1.0]), 1.0, 0.0,
+                 0.01)
+
+
+def check_elbow_values(student: Student, function: str, names: str,
+                       args: Callable[[dict], tuple]) -> str:
+    """`function`'s elbows, one per hidden unit, against the reference's on drawn networks."""
+    # BEGIN GRADER ONLY
+    ref = getattr(reference(), function)
+    call = f"{function}({names})"
+
+    def prop(p: dict) -> None:
+        given = as_array(student.call(function, *args(p)), (len(p["W1"]),), call)
+        if not precision.close(given, ref(*args(p)), 1e-8):
+            raise Mismatch(f"{call} gives elbows that are not this network's:\n"
+                           f"  given: {show(given)}")
+
+    return holds(networks(), prop, names, likely_cause(student, function, args))
+    # KIT: from autograder.checks import form_only
+    # KIT: return form_only(f"{function} returns one finite elbow per hidden unit")
+    # END GRADER ONLY
+
+
+def elbows_form(student: Student, function: str, args: tuple) -> None:
+    """One finite elbow per hidden unit on a small network (what the kit checks)."""
+    as_array(student.call(function, *args), (len(args[0]),), f"{function}(...)")
+
+
 @weight(1)
 @number("4.13")
 @tags("q4c")
 def check_elbows(student: Student) -> str:
     """elbows: e_i of each hidden ReLU of the full network"""
-
-    def prop(p: dict) -> None:
-        d = len(p["W1"])
-        given = as_array(student.call("elbows", p["W1"], p["b"]), (d,), "elbows(W1, b)")
-        assert_close("elbows(W1, b)", given, reference().elbows(p["W1"], p["b"]), 1e-9)
-
-    return holds(networks(), prop, "W1, b", likely_cause(student, "elbows"))
+    elbows_form(student, "elbows", SMALL_NETWORK[:2])
+    return check_elbow_values(student, "elbows", "W1, b", lambda p: (p["W1"], p["b"]))
 
 
 @weight(1)
@@ -270,13 +305,6 @@ def check_elbows(student: Student) -> str:
 @tags("q4d")
 def check_sgd_new_elbows(student: Student) -> str:
     """sgd_new_elbows: e'_i after one SGD step on (x, y)"""
-
-    def prop(p: dict) -> None:
-        args = (p["W1"], p["b"], p["W2"], p["x"], p["y"], p["lr"])
-        given = as_array(student.call("sgd_new_elbows", *args), (len(p["W1"]),),
-                         "sgd_new_elbows(W1, b, W2, x, y, lr)")
-        assert_close("sgd_new_elbows(W1, b, W2, x, y, lr)", given,
-                     reference().sgd_new_elbows(*args), 1e-8)
-
-    return holds(networks(), prop, "W1, b, W2, x, y, lr",
-                 likely_cause(student, "sgd_new_elbows"))
+    elbows_form(student, "sgd_new_elbows", SMALL_NETWORK)
+    return check_elbow_values(student, "sgd_new_elbows", "W1, b, W2, x, y, lr",
+                              lambda p: (p["W1"], p["b"], p["W2"], p["x"], p["y"], p["lr"]))
