@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import autograder
 from autograder import results
-from autograder.engine.student import Student, SubmissionError
+from autograder.engine.answers import SubmissionError
+from autograder.engine.student import Student
 
 if TYPE_CHECKING:
     from autograder.engine.sandbox import SandboxUser, Zygote

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.engine import channel
-from autograder.engine.student import read_reply
+from autograder.engine.answers import read_reply
 from autograder.engine.worker import Session, describe_error
 
 
@@ -35,7 +35,7 @@ class LocalStudent:
         return read_reply(reply, what, lambda n: f"{n} is not defined in {self.path.name}.")
 
     def value(self, name: str) -> Any:
-        from autograder.engine.student import NotImplementedYet
+        from autograder.engine.answers import NotImplementedYet
 
         value = self._ask(name, lambda: self.session.get(name))
         if value is None:

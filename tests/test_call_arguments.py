@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from autograder.checks import Mismatch, all_checks
-from autograder.engine.student import SubmissionError
+from autograder.engine.answers import SubmissionError
 from autograder.engine.worker import Session, reply_to
 from tests.local_student import LocalStudent
 

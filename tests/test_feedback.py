@@ -16,7 +16,7 @@ import pytest
 from autograder import results
 from autograder.checks import Mismatch, all_checks, assert_close, precision, show
 from autograder.checks.misconceptions import LIKELY, MUTANTS, diagnose
-from autograder.engine.student import SubmissionError
+from autograder.engine.answers import SubmissionError
 from tests.conftest import PROJECT
 from tests.local_student import LocalStudent
 

@@ -16,7 +16,7 @@ import pytest
 from autograder.checks import Mismatch, all_checks, q1, q3, q4, q5, reference
 from autograder.checks import color_organ as co
 from autograder.checks.policy import FORM, POLICY
-from autograder.engine.student import SubmissionError
+from autograder.engine.answers import SubmissionError
 from tests.conftest import PROJECT
 from tests.local_student import LocalStudent
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from autograder.checks import Mismatch, q3, q4, q6, reference
-from autograder.engine.student import SubmissionError
+from autograder.engine.answers import SubmissionError
 
 ref = reference()
 

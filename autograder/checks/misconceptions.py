@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from autograder.checks import HW0_PY, NOTEBOOK, precision, reference
-from autograder.engine.student import Student, SubmissionError
+from autograder.engine.answers import SubmissionError
+from autograder.engine.student import Student
 
 LIKELY = "Likely cause: "
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "reference"

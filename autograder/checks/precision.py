@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.engine.student import Single
+from autograder.engine.answers import Single
 
 # float32 keeps 24 bits: a value rounded to it is off by at most 2**-24 (6e-8) of its size.
 # A correct float32 computation of a problem with condition number c is off by a few times

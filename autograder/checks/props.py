@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from autograder.engine.student import BadAnswer, SubmissionError
+from autograder.engine.answers import BadAnswer, SubmissionError
 
 
 class Mismatch(AssertionError):

@@ -16,7 +16,8 @@ from autograder.checks import (
     reference,
     show,
 )
-from autograder.engine.student import Student, as_array, as_float
+from autograder.engine.answers import as_array, as_float
+from autograder.engine.student import Student
 
 FILE = HW0_PY
 RTOL = 1e-9  # rounding only: every correct formula agrees far closer than this

@@ -7,7 +7,8 @@ from gradescope_utils.autograder_utils.decorators import number, tags, weight
 from hypothesis import strategies as st
 
 from autograder.checks import HW0_PY, assert_close, holds, likely_cause, precision, reference
-from autograder.engine.student import BadAnswer, Student, as_array, as_pair
+from autograder.engine.answers import BadAnswer, as_array, as_pair
+from autograder.engine.student import Student
 
 FILE = HW0_PY
 # Solving a system with condition number up to ~1e6 loses about 6 of 16 digits; any sound

@@ -18,7 +18,8 @@ from sympy.matrices import MatrixBase
 
 from autograder.checks import HW0_PY, Mismatch
 from autograder.checks.symbolic import ParseError, parse_condition, parse_matrix_expr, shape_name
-from autograder.engine.student import Student, as_string
+from autograder.engine.answers import as_string
+from autograder.engine.student import Student
 
 FILE = HW0_PY
 SIZES = (2, 3, 4, 1)  # n = 2 first: shapes differ there, and the feedback stays short

@@ -29,7 +29,8 @@ from autograder.checks import (
     show,
 )
 from autograder.checks.symbolic import ParseError, parse_scalar_expr
-from autograder.engine.student import Student, SubmissionError, as_array, as_string
+from autograder.engine.answers import SubmissionError, as_array, as_string
+from autograder.engine.student import Student
 
 FILE = HW0_PY
 SYMBOLS = {name: sympy.Symbol(name, real=True) for name in ("w", "b", "x", "y", "phi")}

@@ -17,7 +17,8 @@ from gradescope_utils.autograder_utils.decorators import number, tags, weight
 
 from autograder.checks import NOTEBOOK, Mismatch, assert_close
 from autograder.checks import color_organ as co
-from autograder.engine.student import BadAnswer, Student, as_array, as_float, as_pair
+from autograder.engine.answers import BadAnswer, as_array, as_float, as_pair
+from autograder.engine.student import Student
 
 FILE = NOTEBOOK
 # Every Q5 tolerance, defined here only, from the evidence in docs/q5-evidence.md. The table

@@ -5,7 +5,8 @@ from __future__ import annotations
 from gradescope_utils.autograder_utils.decorators import number, tags, weight
 
 from autograder.checks import HW0_PY, Mismatch
-from autograder.engine.student import Student, as_float, as_string
+from autograder.engine.answers import as_float, as_string
+from autograder.engine.student import Student
 
 FILE = HW0_PY
 

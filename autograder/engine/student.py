@@ -1,21 +1,24 @@
 """The grader's view of one submitted file: names to read and functions to call.
 
-Every answer crosses the trust boundary as plain data and is validated here (type, shape,
-finiteness) before any check compares it. Failures become a `SubmissionError` whose text
-is the sentence the student reads.
+A `Student` starts its worker (the sandbox's, or the kit's), loads hw0.py or runs the
+notebook cell by cell, keeps the deadlines and the file's time budget, and says what went
+wrong while loading. The answers it gets back are read and validated by engine/answers.py.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from autograder.engine import notebook
+from autograder.engine.answers import (
+    NotImplementedYet,
+    SubmissionError,
+    read_reply,
+    sentence,
+)
 from autograder.engine.jail import Jail, WorkerLost
 
 if TYPE_CHECKING:  # the Linux sandbox, or the kit's stand-ins for it (kit/engine.py)
@@ -35,19 +38,6 @@ FILE_BUDGET = {".py": 150.0, ".ipynb": 300.0}
 ENVIRONMENT = ("The grading environment has Python's standard library, "
                + ", ".join(notebook.ENVIRONMENT[:-1]) + f" and {notebook.ENVIRONMENT[-1]} only "
                "(no network, nothing can be installed): use those instead.")
-
-
-class SubmissionError(Exception):
-    """Something about the submission that costs this check its points; str() is feedback."""
-
-
-class NotImplementedYet(SubmissionError):
-    """The template's body is still there."""
-
-
-class BadAnswer(SubmissionError):
-    """This input got a malformed answer (shape, type, NaN) or an exception: like a wrong
-    value, hypothesis shrinks it to the smallest input that shows it."""
 
 
 class Student:
@@ -329,146 +319,3 @@ def _problem(name: str, e: dict[str, Any]) -> str:
         text = f"Running {name} raised {kind}{f' at {where}' if where else ''}: {sentence(message)}"
         after = "What was defined before that line was graded."
     return " ".join([text, after] if kind != "ModuleNotFoundError" else [text, ENVIRONMENT])
-
-
-def read_reply(reply: Any, what: str, missing: Callable[[str], str]) -> Any:
-    """The value in a worker's reply (worker.answer), marked single precision when the
-    student's was; the student's exception, a missing name (`missing(name)` says it) or a
-    malformed reply raised."""
-    if not isinstance(reply, dict) or not (set(reply) == {"error"}
-                                           or {"ok"} <= set(reply) <= {"ok", "single"}):
-        raise SubmissionError(f"{what}: the answer could not be read.")
-    if "error" in reply:
-        raise _student_error(what, reply["error"])
-    value = reply.get("ok")
-    if isinstance(value, dict) and set(value) == {"__missing__"}:
-        raise SubmissionError(missing(what.split("(")[0]))
-    return as_single(value) if reply.get("single") is True else value
-
-
-def _student_error(what: str, error: Any) -> SubmissionError:
-    if not isinstance(error, dict):
-        return SubmissionError(f"{what} failed.")
-    kind = str(error.get("type", "Error"))[:80]
-    message = str(error.get("message", ""))[:300]
-    where = f" at {error['line']}" if error.get("line") else ""
-    if kind == "NotImplementedError":
-        return NotImplementedYet(f"{what.split('(')[0]} is not implemented yet "
-                                 "(it raises NotImplementedError).")
-    if kind == "NotPlainData":
-        return BadAnswer(f"{what} returned {message.rstrip('.')}, which the grader cannot "
-                         "read: return numbers, strings, numpy arrays or torch tensors (or "
-                         "lists and dicts of those).")
-    return BadAnswer(sentence(f"{what} raised {kind}{where}: {message}" if message
-                              else f"{what} raised {kind}{where}"))
-
-
-def sentence(text: str) -> str:
-    """Text ending in exactly one full stop (student text often brings its own)."""
-    text = text.rstrip()
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
-# ---------------------------------------------------------------- validators
-
-
-class Single(float):
-    """A number the student gave in single precision (a float32 scalar or 0-d tensor)."""
-
-
-def as_single(value: Any) -> Any:
-    """A value the student gave in single precision, marked so: arrays as float32, numbers as
-    `Single` (the precision policy, checks/precision.py, allows float32 rounding for them)."""
-    if isinstance(value, np.ndarray):
-        return value.astype(np.float32)
-    if isinstance(value, float):
-        return Single(value)
-    if isinstance(value, list):
-        return [as_single(v) for v in value]
-    if isinstance(value, dict):
-        return {k: as_single(v) for k, v in value.items()}
-    return value
-
-
-def as_array(value: Any, shape: tuple[int, ...], what: str) -> np.ndarray:
-    """A finite array of exactly `shape` (float64, or float32 when the student's was), or a
-    BadAnswer saying what is wrong."""
-    if _is_number(value) and shape == ():
-        value = np.array(value, dtype=np.float32 if _single(value) else float)
-    if not isinstance(value, np.ndarray):
-        raise BadAnswer(f"{what} returned {_kind(value)}; an array of shape {shape} was "
-                        "expected.")
-    if value.shape != shape:
-        raise BadAnswer(f"{what} returned an array of shape {value.shape}; shape {shape} was "
-                        "expected.")
-    if not np.all(np.isfinite(value)):
-        raise BadAnswer(f"{what} returned NaN or infinite entries.")
-    return value
-
-
-def as_float(value: Any, what: str) -> float:
-    """A finite number (an int, a float, a 0-d array or tensor); a `Single` when the student
-    gave it in single precision."""
-    if isinstance(value, np.ndarray) and value.shape == ():
-        value = (Single if value.dtype == np.float32 else float)(value)
-    if not _is_number(value):
-        raise BadAnswer(f"{what} is {_kind(value)}; a number was expected.")
-    if not np.isfinite(value):
-        raise BadAnswer(f"{what} is {value}; a finite number was expected.")
-    return value if isinstance(value, float) else float(value)
-
-
-def as_pair(value: Any, what: str) -> list[Any]:
-    """Two answers returned together: a tuple or list of two (the worker stacks two arrays
-    of one shape into one array, so a leading axis of 2 counts too)."""
-    if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == 2:
-        return [value[0] if value.ndim > 1 else as_float(np.asarray(value[0]), what),
-                value[1] if value.ndim > 1 else as_float(np.asarray(value[1]), what)]
-    if isinstance(value, list) and len(value) == 2:
-        return value
-    raise BadAnswer(f"{what} must be a pair (a tuple of two); it is {_kind(value)}.")
-
-
-def as_string(value: Any, what: str) -> str:
-    """A string answer; None inside a dict is the template's placeholder, not yet filled."""
-    if value is None:
-        raise NotImplementedYet(f"{what} is still None, the template's placeholder: fill it in.")
-    if not isinstance(value, str):
-        example = f' such as "{_number_text(value)}"' if _is_number(value) else ""
-        raise BadAnswer(f"{what} is {_kind(value)}; a string{example} was expected.")
-    return value
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _single(value: Any) -> bool:
-    return isinstance(value, Single)
-
-
-def _number_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def _kind(value: Any) -> str:
-    """What the student gave, as a student would say it: its type, and the value when short."""
-    if value is None:
-        return "None"
-    if isinstance(value, bool):
-        return f"a bool ({value})"
-    if isinstance(value, int):
-        return f"an int ({value})"
-    if isinstance(value, float):
-        return f"a float ({_number_text(value)})"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"a string ({shown!r})"
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    if isinstance(value, list):
-        return f"a list of {len(value)} items (not numbers of one shape)"
-    if isinstance(value, dict):
-        keys = ", ".join(repr(k) for k in list(value)[:6])
-        return f"a dict (keys {keys})" if keys else "an empty dict"
-    return f"a {type(value).__name__}"
