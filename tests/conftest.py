@@ -108,17 +108,6 @@ def copy_reference(dest: Path, source: Path = PROJECT / "reference") -> None:
             shutil.copy(source / name, dest / name)
 
 
-@pytest.fixture(autouse=True)
-def _torch_default_dtype() -> object:
-    """Tests that run a notebook in this process (LocalStudent) get its
-    torch.set_default_dtype(torch.float64): give every test torch's own default back."""
-    import torch
-
-    dtype = torch.get_default_dtype()
-    yield
-    torch.set_default_dtype(dtype)
-
-
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """name -> results.json of: reference, template, every hostile case and a few odd

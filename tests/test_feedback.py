@@ -124,22 +124,26 @@ TORCH_Q2 = '''
 import torch
 
 
+def f32(a):  # float32 whatever torch's default dtype is
+    return torch.as_tensor(a, dtype=torch.float32)
+
+
 def gamma_from_sigma(Sigma):
-    return torch.linalg.inv(torch.linalg.cholesky(torch.Tensor(Sigma)))
+    return torch.linalg.inv(torch.linalg.cholesky(f32(Sigma)))
 
 
 def augment(X, y, Gamma):
-    X, y, G = torch.Tensor(X), torch.Tensor(y), torch.as_tensor(Gamma, dtype=torch.float32)
-    return torch.cat([X, G]), torch.cat([y, torch.zeros(G.shape[0])])
+    X, y, G = f32(X), f32(y), f32(Gamma)
+    return torch.cat([X, G]), torch.cat([y, torch.zeros(G.shape[0], dtype=torch.float32)])
 
 
 def ols(X, y):
-    X, y = torch.Tensor(X), torch.Tensor(y)
+    X, y = f32(X), f32(y)
     return torch.linalg.solve(X.T @ X, X.T @ y)
 
 
 def map_estimate(X, y, Sigma):
-    X, y, S = torch.Tensor(X), torch.Tensor(y), torch.Tensor(Sigma)
+    X, y, S = f32(X), f32(y), f32(Sigma)
     return torch.linalg.solve(X.T @ X + torch.linalg.inv(S), X.T @ y)
 '''
 Q2 = ["2.1", "2.2", "2.3", "2.4", "2.5"]
@@ -158,8 +162,8 @@ def test_q2_computed_in_float32_scores_full_marks(source: str) -> None:
 def test_a_float32_gamma_that_raises_on_an_ill_conditioned_sigma_is_told_why() -> None:
     """cholesky(inv(Sigma)) in torch float32: the inverse of a Sigma of condition number 1e6
     is not positive definite in float32 and torch raises; the feedback says why."""
-    unsound = TORCH_Q2.replace("torch.linalg.inv(torch.linalg.cholesky(torch.Tensor(Sigma)))",
-                               "torch.linalg.cholesky(torch.linalg.inv(torch.Tensor(Sigma))).T")
+    unsound = TORCH_Q2.replace("torch.linalg.inv(torch.linalg.cholesky(f32(Sigma)))",
+                               "torch.linalg.cholesky(torch.linalg.inv(f32(Sigma))).T")
     passed, text = outcome(LocalStudent(REFERENCE + unsound), "2.1")
     assert not passed and "raised" in text and "condition number here is 1e6" in text
     assert "compute in float64" in text
