@@ -81,6 +81,7 @@ def test_what_to_fix_comes_before_what_was_printed(graded: dict) -> None:
 
 
 @pytest.mark.parametrize("data, says", [
+    (b'{"cells": ' + b"[" * 200_000 + b"]" * 200_000 + b"}", "nested far deeper"),
     (b"", "is empty"),
     (b"{not json", "is not JSON"),
     (b'{"a": 1}', "JSON but not a notebook"),

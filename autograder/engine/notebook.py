@@ -102,6 +102,9 @@ def parse(data: bytes, name: str) -> list[Cell]:
                            f"{exc.lineno}). {DOWNLOAD}") from None
     except UnicodeDecodeError:
         raise NotANotebook(f"{name} is not a notebook: it is not text. {DOWNLOAD}") from None
+    except RecursionError:
+        raise NotANotebook(f"{name} is not a notebook: its JSON is nested far deeper than a "
+                           f"notebook's. {DOWNLOAD}") from None
     if not isinstance(nb, dict) or not ("cells" in nb or "worksheets" in nb):
         raise NotANotebook(f"{name} is JSON but not a notebook (it has no cells). {DOWNLOAD}")
     if "worksheets" in nb or _int(nb.get("nbformat"), 4) < 4:
