@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.checks import HW0_PY, NOTEBOOK
 
-IGNORED_DIRS = {"__MACOSX", ".ipynb_checkpoints", "__pycache__", ".git"}
+IGNORED_DIRS = {"__MACOSX", "__pycache__", "site-packages", "node_modules"}
 MAX_FILES = 5000
+
+
+def _ignored(folder: Path) -> bool:
+    """Folders that hold no student file: macOS litter, caches, hidden folders (.git,
+    .ipynb_checkpoints, .venv) and any Python environment (a venv made beside the files, as
+    the student kit's README has students do, holds tens of thousands of files)."""
+    return (folder.name in IGNORED_DIRS or folder.name.startswith(".")
+            or (folder / "pyvenv.cfg").is_file())
+
+
+def _files(root: Path) -> list[Path]:
+    """The files under `root` that could be a student's, in a stable order, at most
+    MAX_FILES; ignored folders are not entered at all."""
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if not _ignored(Path(folder, d)))
+        for name in sorted(names):
+            path = Path(folder, name)
+            if not name.startswith("._") and path.is_file() and not path.is_symlink():
+                found.append(path)
+                if len(found) >= MAX_FILES:
+                    return found
+    return found
 
 
 @dataclass
@@ -30,15 +54,7 @@ def _near_miss(expected: str) -> re.Pattern[str]:
 
 def find(root: Path) -> Found:
     """Look under `root` (any depth) for hw0.py and the notebook."""
-    candidates: list[Path] = []
-    for path in sorted(root.rglob("*")):
-        if len(candidates) >= MAX_FILES:
-            break
-        rel = path.relative_to(root)
-        if any(part in IGNORED_DIRS or part.startswith("._") for part in rel.parts):
-            continue
-        if path.is_file() and not path.is_symlink():
-            candidates.append(path)
+    candidates = _files(root)
     found = Found(files={})
     for expected in (HW0_PY, NOTEBOOK):
         exact = [p for p in candidates if p.name == expected]
