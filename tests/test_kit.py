@@ -150,7 +150,7 @@ def test_nothing_in_the_kit_gives_an_answer_away(kit: Kit) -> None:
     leaked = [line for line in solution_lines() if line not in template and line in text]
     assert leaked == []
     ref = reference()
-    answers = [ref.Q3E, "A.T == A", ref.Q4A_ELBOW, "-b / w", "-b/W1", "-b / W1", "-b / w1",
+    answers = [ref.Q3E, "A.T == A", "A - A.T", "A.T - A", ref.Q4A_ELBOW, "-b / w", "-b/W1", "-b / W1", "-b / w1",
                ref.Q4A_DL_DW["active"], repr(ref.Q1_EIG_RANGE),
                json.dumps(ref.Q4B), repr(ref.Q4B), "2/sigma_max", "2 / sigma_max", "2/alpha",
                "2 / alpha", "2.0 / alpha", "2.0 / np.linalg.norm", "simulate_q4b"]
@@ -167,13 +167,14 @@ def test_nothing_in_the_kit_gives_an_answer_away(kit: Kit) -> None:
     recorded = json.loads(files["hw0/hw0_selfcheck/kit/fixtures.json"])["outputs"]
     assert {key.split(":")[0] for key in recorded} <= {
         "gd_step", "gd_iterates", "step_growth_bound", "error_bound", "gamma_from_sigma",
-        "augment", "ols", "map_estimate", "elbows", "sgd_new_elbows"}
+        "augment", "ols", "map_estimate"}  # Q4(c)/(d)'s elbows would state Q4A_ELBOW
     python = {n: t for n, t in files.items() if n.endswith(".py")}
     assert not any(re.search(r"^\s*(import|from)\s+(reference|autograder)\b", t, re.MULTILINE)
                    for t in python.values())
     assert not any(re.search(r"^\s*# (BEGIN|END) GRADER ONLY$", t, re.MULTILINE)
                    for t in python.values())
-    assert not any(n.endswith(("sandbox.py", "verify.py", "buildkit.py")) for n in files)
+    assert not any(n.endswith(("sandbox.py", "verify.py", "buildkit.py", "misconceptions.py"))
+                   for n in files)  # the misconceptions are the reference's lines, changed
 
 
 def solution_lines() -> list[str]:

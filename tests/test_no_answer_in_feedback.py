@@ -118,8 +118,14 @@ def test_q4a_derivatives_show_a_point_and_the_students_value(name: str, wrong: o
     right = ref.Q4A_DL_DPHI if name == "Q4A_DL_DPHI" else ref.Q4A_DL_DW["active"]
     assert "the answer gives" in text
     assert not leaks(text, right, "phi - y", "(phi - y)*x")
-    if "inactive region" in text and name != "Q4A_DL_DPHI":  # there the answer is a constant
-        assert "autograd disagrees" in text and "autograd gives" not in text
+    # autograd's value at the point shown, with phi and y there, would state the derivative
+    assert "autograd disagrees" in text and "autograd gives" not in text
+    point = dict(re.findall(r"(\w+) = (-?[\d.]+)", text.split(" at ", 1)[1]))
+    p = q4.autograd_point(*(float(point[k]) for k in ("w", "b", "x", "y")))
+    own = re.search(r"the answer gives (\S+),", text)[1]
+    shown = [float(n) for n in re.findall(r"-?\d+\.\d+", text.replace(own, ""))]
+    asked = p[{"4.2": "dl_dphi", "4.3": "dl_dw", "4.4": "dl_db"}[number]]
+    assert asked == 0 or not [n for n in shown if np.isclose(n, asked, rtol=1e-4)], text
 
 
 @pytest.mark.parametrize("number, old, new", [

@@ -105,8 +105,8 @@ def test_q4a_equivalent_forms_score(change: dict) -> None:
     ({"Q4A_ELBOW": "-b/w + x"}, "that w and b alone fix"),
     ({"Q4A_DL_DPHI": "w*x + b - y"}, "wrong in the inactive region"),
     ({"Q4A_DL_DW": {"active": "(phi - y)*x", "inactive": "(phi - y)*x"}},
-     "the answer gives 2.7931; autograd disagrees"),
-    ({"Q4A_DL_DW": {"active": "(phi - y)", "inactive": "0"}}, "autograd gives"),
+     "the answer gives 2.7931"),
+    ({"Q4A_DL_DW": {"active": "(phi - y)", "inactive": "0"}}, "wrong in the active region"),
     ({"Q4A_DL_DB": {"active": "y - phi", "inactive": "0"}}, "wrong in the active region"),
     ({"Q4A_DL_DB": {"active": "phi - y"}}, "keys 'active' and 'inactive'"),
 ])

@@ -83,23 +83,20 @@ def _value(expr: sympy.Expr, p: dict[str, float]) -> float:
 def check_region(name: str, text: str, expected_text: str, region: str,
                  autograd_key: str) -> None:
     """The answer equals the reference where phi takes the region's value, exactly; when it
-    does not, show a sampled point where the answer and autograd disagree, with autograd's
-    value there (the student can compute it with torch) unless the derivative is one constant
-    in the region: then that value would be the answer."""
+    does not, show a sampled point where the answer and autograd disagree, and the answer's
+    value there. Never autograd's value: with phi and y shown, it states the derivative."""
     given, expected = _parse(text, name), _parse(expected_text, "reference")
     phi = REGIONS[region]
     if sympy.cancel(given.subs(PHI, phi) - expected.subs(PHI, phi)) == 0:
         return
-    constant = not expected.subs(PHI, phi).free_symbols
     for p in sample_points(region):
         got = _value(given, p)
         if not np.isclose(got, p[autograd_key], rtol=1e-9, atol=1e-12):
             point = ", ".join(f"{k} = {p[k]:g}" for k in ("w", "b", "x", "y"))
-            autograd = "disagrees" if constant else f"gives {p[autograd_key]!r}"
             raise Mismatch(f"{name} = {text!r} is wrong in the {region} region "
                            f"(w x + b {'>' if region == 'active' else '<='} 0):\n"
-                           f"  at {point} (phi = {p['phi']:g}) the answer gives {got!r}; "
-                           f"autograd {autograd}")
+                           f"  at {point} (phi = {p['phi']:g}) the answer gives {got!r}, "
+                           "and autograd disagrees (try it: torch.autograd.grad at this point)")
     raise Mismatch(f"{name} = {text!r} is not equal to the derivative in the {region} "
                    "region.")
 

@@ -469,7 +469,7 @@ def parse_condition(
     """Read a Q3E condition `LHS == RHS` (exactly one `==`) in the matrix language.
 
     Returns (lhs, rhs) with equal shapes; a plain 0 on one side stands for the zero matrix of
-    the other side's shape (so `A - A.T == 0` works).
+    the other side's shape (so `A - 2*A == 0` works).
     """
     body, source, shift = _parse(text)
     reader = _Reader(source, shift, symbols, _MATRIX)
