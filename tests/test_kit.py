@@ -150,7 +150,8 @@ def test_nothing_in_the_kit_gives_an_answer_away(kit: Kit) -> None:
     leaked = [line for line in solution_lines() if line not in template and line in text]
     assert leaked == []
     ref = reference()
-    answers = [ref.Q3E, "A.T == A", "A - A.T", "A.T - A", ref.Q4A_ELBOW, "-b / w", "-b/W1", "-b / W1", "-b / w1",
+    answers = [ref.Q3E, "A.T == A", "A - A.T", "A.T - A", ref.Q4A_ELBOW, "-b / w", "-b/W1",
+               "-b / W1", "-b / w1",
                ref.Q4A_DL_DW["active"], repr(ref.Q1_EIG_RANGE),
                json.dumps(ref.Q4B), repr(ref.Q4B), "2/sigma_max", "2 / sigma_max", "2/alpha",
                "2 / alpha", "2.0 / alpha", "2.0 / np.linalg.norm", "simulate_q4b"]
