@@ -322,6 +322,18 @@ def test_a_wrong_answer_no_mistake_explains_gets_no_diagnosis(wrong: tuple) -> N
     assert not passed and LIKELY not in text
 
 
+def test_a_misconception_that_matches_one_input_by_chance_is_not_named() -> None:
+    """-b/|W1| and b/W1 agree wherever W1 < 0: the smallest failing input alone (one unit,
+    W1 < 0) would name the sign mistake; the other drawn inputs where the answer is wrong
+    must agree too."""
+    source = edit(REFERENCE, "return -b / W1", "return -b / np.abs(W1)")
+    passed, text = outcome(LocalStudent(source), "4.13")
+    assert not passed and LIKELY not in text
+    passed, text = outcome(LocalStudent(edit(REFERENCE, "return -b / W1", "return b / W1")),
+                           "4.13")
+    assert not passed and LIKELY + "this is what b / W1 gives" in text
+
+
 def test_correct_alternatives_get_no_diagnosis() -> None:
     for m in (m for m in MUTANTS if not m.loses and m.file == "hw0.py"):
         student = LocalStudent(m.apply())

@@ -23,9 +23,16 @@ from hypothesis import strategies as st
 
 from autograder.checks import fixtures, precision
 from autograder.checks.policy import policy
-from autograder.checks.props import Failure, Mismatch, first_failure, smallest_failure
+from autograder.checks.props import (
+    Failure,
+    Mismatch,
+    draw_examples,
+    first_failure,
+    smallest_failure,
+)
 
 HW0_PY = "hw0.py"
+DIAGNOSIS_INPUTS = 4  # drawn inputs a likely cause must also explain (misconceptions.py)
 NOTEBOOK = "color_organ_learning.ipynb"
 
 
@@ -161,14 +168,16 @@ def explain(failure: Failure, names: str) -> str:
 
 
 def holds(strategy: st.SearchStrategy, prop: Callable[[dict], None], names: str,
-          diagnose: Callable[[dict], str | None] | None = None, examples: int = 40) -> str:
+          diagnose: Callable[[dict, list[dict]], str | None] | None = None,
+          examples: int = 40) -> str:
     """Check a property on drawn inputs (in the student kit, on its recorded public inputs):
     the verdict for a passing check, or a Mismatch carrying the smallest failing input and,
-    when `diagnose` recognises the answer on it, a "Likely cause:" line (misconceptions.py;
-    the grader's only: the kit has no reference to diagnose with)."""
+    when `diagnose` recognises the answer on it and on DIAGNOSIS_INPUTS more, a "Likely
+    cause:" line (misconceptions.py; the grader's only: the kit has no reference)."""
     if fixtures.active is None:
         failure, tried = smallest_failure(strategy, prop, examples), f"{examples} generated"
-        cause = diagnose(failure.example) if failure is not None and diagnose else None
+        cause = (diagnose(failure.example, draw_examples(strategy, DIAGNOSIS_INPUTS))
+                 if failure is not None and diagnose else None)
     else:
         inputs = fixtures.active.examples(strategy, prop)
         failure, tried, cause = first_failure(inputs, prop), f"{len(inputs)} public", None
@@ -178,7 +187,7 @@ def holds(strategy: st.SearchStrategy, prop: Callable[[dict], None], names: str,
 
 
 def likely_cause(student: Any, function: str, args: Callable[[dict], tuple] | None = None
-                 ) -> Callable[[dict], str | None] | None:
+                 ) -> Callable[[dict, list[dict]], str | None] | None:
     """For `holds`: what names the misconception behind a wrong answer of `function`
     (misconceptions.likely_cause). None in the student kit, which has no reference to
     diagnose with, and while build-kit records it."""

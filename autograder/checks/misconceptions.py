@@ -26,6 +26,7 @@ from autograder.engine.answers import SubmissionError
 from autograder.engine.student import Student
 
 LIKELY = "Likely cause: "
+MATCH_ANSWER = 1e-6  # a student's value this close to the reference's is right there
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "reference"
 
 
@@ -148,7 +149,7 @@ MUTANTS = [
          'Q4B = {**simulate_q4b(), "ii": {"slope": "decreases", "elbow": "moves_right"}}',
          "q4b", "case (ii)"),
     _hw0("q4c_sign", "return -b / W1", "return b / W1", "q4c",
-         cause="this is what b / W1 gives: check the sign of the elbow."),
+         cause="this is what b / W1 gives: work out again the x at which unit i turns on."),
     _hw0("q4d_without_relu_mask", "dl_dz = residual * W2 * active", "dl_dz = residual * W2",
          "q4d", cause="this is what leaving out the ReLU mask gives: a unit with "
          "W1_i x + b_i <= 0 passes no gradient, so its elbow does not move."),
@@ -234,24 +235,30 @@ def _difference(given: Any, value: Any) -> float:
         return float("inf")
 
 
-def diagnose(function: str, args: tuple, given: Any) -> str | None:
-    """The "Likely cause: ..." line when exactly one known-wrong variant gives `given` on
-    these arguments: within MATCH_RTOL (float32 rounding for a float32 answer), and a
-    hundred times closer to the given value than the reference is (so a variant that
-    coincides with the reference here is never blamed). None otherwise."""
+def matching(function: str, args: tuple, given: Any) -> set[str]:
+    """The causes of the known-wrong variants that give `given` on these arguments: within
+    MATCH_RTOL (float32 rounding for a float32 answer), and a hundred times closer to the
+    given value than the reference is (so a variant that coincides with the reference here
+    is never blamed)."""
     expected = _plain(getattr(reference(), function)(*args))
     allowed = precision.tolerance(precision.MATCH_RTOL, given)
-    causes = []
-    for m in sorted((m for m in MUTANTS if m.cause), key=lambda m: m.function != function):
+    causes = set()
+    for m in (m for m in MUTANTS if m.cause):
         try:
             value = _plain(getattr(mutated(m.name), function)(*(_copy(a) for a in args)))
         except Exception:  # noqa: BLE001 - a wrong variant may well fail on this input
             continue
         off = _difference(given, value)
-        if off <= allowed and 100 * off < _difference(expected, value) \
-                and m.cause not in causes:
-            causes.append(m.cause)
-    return LIKELY + causes[0] if len(causes) == 1 else None
+        if off <= allowed and 100 * off < _difference(expected, value):
+            causes.add(m.cause)
+    return causes
+
+
+def diagnose(function: str, args: tuple, given: Any) -> str | None:
+    """The "Likely cause: ..." line when exactly one known-wrong variant gives `given` on
+    these arguments (`matching`); None otherwise."""
+    causes = matching(function, args, given)
+    return LIKELY + causes.pop() if len(causes) == 1 else None
 
 
 def _copy(arg: Any) -> Any:
@@ -259,22 +266,32 @@ def _copy(arg: Any) -> Any:
 
 
 def likely_cause(student: Student, function: str,
-                 args: Callable[[dict], tuple] | None = None) -> Callable[[dict], str | None]:
-    """For `holds`: given the smallest failing input, ask the student's `function` once more
-    and name the misconception its answer matches. `args` builds the call's arguments from
-    the input (default: the input's entries named like the function's parameters)."""
+                 args: Callable[[dict], tuple] | None = None
+                 ) -> Callable[[dict, list[dict]], str | None]:
+    """For `holds`: given the smallest failing input and a few more drawn inputs, ask the
+    student's `function` on each and name the misconception its answers match on the failing
+    input and on every other input where it is wrong too (one input alone can coincide:
+    -b/|W1| and b/W1 agree wherever W1 < 0). `args` builds the call's arguments from an input
+    (default: the input's entries named like the function's parameters)."""
     if args is None:
         names = list(inspect.signature(getattr(reference(), function)).parameters)
 
         def args(example: dict) -> tuple:
             return tuple(example[n] for n in names)
 
-    def cause(example: dict) -> str | None:
-        call = args(example)
-        try:
-            given = student.call(function, *call)
-        except SubmissionError:
-            return None
-        return diagnose(function, call, given)
+    def cause(example: dict, others: list[dict] = ()) -> str | None:
+        causes: set[str] | None = None
+        for number, each in enumerate([example, *others]):
+            call = args(each)
+            try:
+                given = student.call(function, *call)
+            except SubmissionError:
+                return None
+            if number and not _difference(given, _plain(
+                    getattr(reference(), function)(*call))) > MATCH_ANSWER:
+                continue  # right on this input: it tells nothing
+            found = matching(function, call, given)
+            causes = found if causes is None else causes & found
+        return LIKELY + causes.pop() if causes and len(causes) == 1 else None
 
     return cause
