@@ -158,6 +158,21 @@ def test_timing_magics_run_once_and_print_nothing_that_changes(monkeypatch,  # n
         "the shell co", "`%pip instal"]  # both skips of cell 3, each named
 
 
+def test_a_name_never_defined_points_at_the_failing_cell_that_defines_it(tmp_path: Path) -> None:
+    from autograder.engine.student import Student
+
+    cells = [notebook.Cell(1, "code", "import math"),
+             notebook.Cell(2, "code", "desired_hp = hp_of(60.0)\nq5f_resistor = 1.0"),
+             notebook.Cell(3, "code", "desired_bp = bp_of(200.0)\nq5g_resistors = (1.0, 2.0)")]
+    student = Student(tmp_path / "color_organ_learning.ipynb", "color_organ_learning.ipynb",
+                      None, None, [], tmp_path)  # no worker: only the pointing is tested
+    student._cells = {c.number: c for c in cells}
+    student.load_errors = [{"type": "NameError", "cell": n, "line": cells[n - 1].where(1)}
+                           for n in (2, 3)]
+    assert "cell 3 (the one that starts `desired_bp = ...`)" in student._missing("q5g_resistors")
+    assert "cell 2" in student._missing("q5i_resistors")  # defined nowhere: the first error
+
+
 def test_a_call_into_a_cell_function_names_that_cell(monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(sys, "stdin", sys.stdin)
     cells = [notebook.Cell(1, "code", "import math\n"),

@@ -8,6 +8,7 @@ wrong while loading. The answers it gets back are read and validated by engine/a
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -219,8 +220,13 @@ class Student:
         return shown
 
     def _missing(self, name: str) -> str:
-        """A name the file never defined, pointing at the first thing that went wrong."""
-        first = self.load_errors[0] if self.load_errors else None
+        """A name the file never defined, pointing at the notebook cell that defines it when
+        that cell failed, else at the first thing that went wrong."""
+        defines = re.compile(rf"^[ \t]*(def|class)[ \t]+{re.escape(name)}\b|"
+                             rf"^[^#\n]*\b{re.escape(name)}\b[^=\n]*(?<![=!<>])=(?!=)", re.M)
+        own = [e for e in self.load_errors if e.get("cell") in self._cells
+               and defines.search(self._cells[e["cell"]].source)]
+        first = (own or self.load_errors or [None])[0]
         if first is None:
             return f"{name} is not defined in {self.path.name}."
         if first.get("type") in ("TimeLimit", "CellLost", "NotebookTime"):
