@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     from autograder.checks.policy import NONE, POLICY
 
     data = grade.grade(args.dir, public_only=True, progress=report.progress)
-    report.show(data, more=sum(kit == NONE for kit, _ in POLICY.values()))
+    report.show(data, hidden=sum(kit == NONE for kit, _ in POLICY.values()))
     return report.exit_status(data)
 
 

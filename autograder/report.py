@@ -40,9 +40,10 @@ def progress(step: str) -> None:
 
 
 def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
-           more: int = 0) -> Group:
+           hidden: int = 0) -> Group:
     """The whole report of a results dict. `form_only`: numbers of the checks run here for
-    form only; `more`: how many checks Gradescope runs beyond what passed here in full."""
+    form only (their values are checked on Gradescope); `hidden`: how many checks Gradescope
+    runs that are not here at all. The total counts only what was checked in full."""
     tests = data["tests"]
     notes, printed = _split(data.get("output") or "")
     parts: list[Any] = [Text(notes + "\n")] if notes else []
@@ -56,9 +57,10 @@ def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
         style = "red" if not passed else ("yellow" if mark == "form" else "green")
         rows.add_row(Text(f"{mark} {label(t)}", style=style), t["tags"][0],
                      f"{t['score']:g} / {t['max_score']:g}")
-    total = sum(t["max_score"] for t in tests)
-    rows.add_row(Text("public checks total", style="bold"), "",
-                 Text(f"{data['score']:g} / {total:g}", style="bold"))
+    full = [t for t in tests if t["number"] not in form_only]
+    rows.add_row(Text("checked here in full", style="bold"), "",
+                 Text(f"{sum(t['score'] for t in full):g} / "
+                      f"{sum(t['max_score'] for t in full):g}", style="bold"))
     parts.append(rows)
     if any(t["number"] in form_only for t in tests):
         parts.append(Text(FORM_LEGEND, style="dim"))
@@ -73,7 +75,9 @@ def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
             printed = printed[:PRINTED_LIMIT] + f"\n... ({len(printed) - PRINTED_LIMIT} more " \
                                                  "characters not shown)"
         parts.append(Text("\n" + _CONTROL.sub("", printed), style="dim"))
-    parts.append(Text("\n" + last_line(len(tests) - len(failed), len(tests), more),
+    form = [t for t in tests if t["number"] in form_only]
+    ok = sum(t["status"] == "passed" for t in full), sum(t["status"] == "passed" for t in form)
+    parts.append(Text("\n" + last_line(ok[0], len(full), ok[1], len(form), hidden),
                       style="bold green" if not failed else "bold"))
     return Group(*parts)
 
@@ -84,12 +88,21 @@ def exit_status(data: dict[str, Any]) -> int:
     return 0 if data["tests"] and all(t["status"] == "passed" for t in data["tests"]) else 1
 
 
-def last_line(passed: int, total: int, more: int) -> str:
-    """What a pass means."""
-    also = f"Gradescope also runs {more} more." if more else "Gradescope runs the same checks."
-    if passed == total:
-        return f"All {total} public checks pass; {also}"
-    return f"{passed} of {total} public checks pass; fix the rest. {also}"
+def last_line(passed: int, total: int, well_formed: int = 0, forms: int = 0,
+              hidden: int = 0) -> str:
+    """What a pass means: the checks run here in full, the answers checked for form only
+    (their values are Gradescope's), and the checks only Gradescope runs."""
+    done = (f"All {total} public checks pass" if passed == total
+            else f"{passed} of {total} public checks pass")
+    if forms:
+        done += (f", and all {forms} form-only answers are well-formed" if well_formed == forms
+                 else f", {well_formed} of {forms} form-only answers are well-formed")
+    later = [f"the values of the {forms} form-only answers"] if forms else []
+    later += [f"{hidden} more checks"] if hidden else []
+    also = (" Gradescope also checks " + " and ".join(later) + "." if later
+            else " Gradescope runs the same checks.")
+    fix = "" if passed == total and well_formed == forms else "; fix the rest"
+    return done + fix + "." + also
 
 
 def _split(output: str) -> tuple[str, str]:
@@ -106,16 +119,18 @@ def console(file: Any = None) -> Console:
     return Console(file=file, width=width, highlight=False, soft_wrap=False)
 
 
-def show(data: dict[str, Any], form_only: frozenset[str] = frozenset(), more: int = 0) -> None:
+def show(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
+         hidden: int = 0) -> None:
     """Print the report to stdout."""
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
-    console().print(report(data, form_only, more))
+    console().print(report(data, form_only, hidden))
 
 
-def table(data: dict[str, Any], form_only: frozenset[str] = frozenset(), more: int = 0) -> str:
+def table(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
+          hidden: int = 0) -> str:
     """The report as plain text (what a pipe gets)."""
     out = io.StringIO()
     Console(file=out, width=WIDTH, color_system=None, highlight=False,
-            soft_wrap=False).print(report(data, form_only, more))
+            soft_wrap=False).print(report(data, form_only, hidden))
     return out.getvalue()

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.checks import all_checks
 from autograder.checks.misconceptions import LIKELY, MUTANTS
 from autograder.checks.policy import FORM, FULL, NONE, POLICY
 from tests.conftest import PROJECT, copy_reference, run_cli
@@ -103,8 +104,9 @@ def test_the_template_is_not_implemented_yet_everywhere(kit: Kit) -> None:
     for number in shipped:
         section = out.split(f"== {number} ", 1)[1].split("\n== ", 1)[0]
         assert "not implemented yet" in section or "fill it in" in section, section
-    more = sum(where != FULL for where, _ in POLICY.values())
-    assert out.rstrip().endswith(f"Gradescope also runs {more} more.")
+    forms = sum(where == FORM for where, _ in POLICY.values())
+    assert out.rstrip().endswith(f"Gradescope also checks the values of the {forms} form-only "
+                                 "answers.")
 
 
 def test_the_reference_passes_every_public_check(kit: Kit, tmp_path: Path) -> None:
@@ -112,8 +114,13 @@ def test_the_reference_passes_every_public_check(kit: Kit, tmp_path: Path) -> No
     expected = {n: "form" if where == FORM else "ok" for n, (where, _) in POLICY.items()
                 if where != NONE}
     assert marks == expected
-    assert "All 48 public checks pass" in out.splitlines()[-1]
-    assert out.index("Printed by the notebook") > out.index("public checks total")
+    full = sum(where == FULL for where, _ in POLICY.values())
+    forms = sum(where == FORM for where, _ in POLICY.values())
+    assert (f"All {full} public checks pass, and all {forms} form-only answers are well-formed"
+            in out)
+    total = sum(c.max_score for c in all_checks() if POLICY[c.number][0] == FULL)
+    assert f"checked here in full {total:g} / {total:g}" in " ".join(out.split())
+    assert out.index("Printed by the notebook") > out.index("checked here in full")
 
 
 @pytest.mark.parametrize("name", ["gd_step_no_transpose", "map_estimate_sigma_not_inverted",
@@ -122,7 +129,6 @@ def test_known_wrong_submissions_fail_the_checks_that_catch_them(kit: Kit, tmp_p
                                                                  name: str) -> None:
     mutant = next(m for m in MUTANTS if m.name == name)
     out, marks = kit.check(submission(tmp_path, mutant.apply()))
-    from autograder.checks import all_checks
 
     part = {c.number: c.part for c in all_checks()}
     failed = {n for n in HW0_CHECKS if marks[n] == "FIX"}

@@ -35,6 +35,17 @@ def test_rows_show_the_number_gradescope_shows_beside_the_name() -> None:
     assert out.startswith("check ")  # no notes: the table comes first
 
 
+def test_the_total_counts_only_what_was_checked_in_full() -> None:
+    """A form-only row passes for a well-formed wrong answer: it may not swell the total."""
+    data = graded("", True, True, False)
+    out = " ".join(report.table(data, form_only=frozenset({"1.2"}), hidden=2).split())
+    assert "checked here in full 1 / 2" in out
+    assert out.endswith("1 of 2 public checks pass, and all 1 form-only answers are "
+                        "well-formed; fix the rest. Gradescope also checks the values of the "
+                        "1 form-only answers and 2 more checks.")
+    assert report.last_line(3, 3) == "All 3 public checks pass. Gradescope runs the same checks."
+
+
 def test_the_exit_status_says_whether_every_check_passed() -> None:
     assert report.exit_status(graded("", True, True)) == 0
     assert report.exit_status(graded("", True, False)) == 1

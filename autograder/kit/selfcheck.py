@@ -43,11 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     zygote = SpawnZygote(preload=[args.dir / PRELOAD] if (args.dir / PRELOAD).is_file() else [])
     from autograder import grade, report
     from autograder.checks import fixtures
-    from autograder.checks.policy import FULL, POLICY
+    from autograder.checks.policy import FORM, NONE, POLICY
 
     fixtures.active = fixtures.Replay(json.loads(FIXTURES.read_text(encoding="utf-8")))
     with grade.Grader(zygote, NoUser()) as grader:
         data = grader.grade(args.dir, public_only=True, progress=report.progress)
-    form = frozenset(n for n, (kit, _) in POLICY.items() if kit != FULL)
-    report.show(data, form_only=form, more=len(form))
+    form = frozenset(n for n, (kit, _) in POLICY.items() if kit == FORM)
+    report.show(data, form_only=form, hidden=sum(kit == NONE for kit, _ in POLICY.values()))
     return report.exit_status(data)
