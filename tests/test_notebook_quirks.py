@@ -50,7 +50,8 @@ def test_quirk_scores_exactly_and_says_why(graded: dict, quirk) -> None:  # noqa
 
 def test_a_notebook_that_times_itself_grades_the_same_twice(graded: dict,
                                                            tmp_path: Path) -> None:
-    """%time, %timeit and tqdm print rates and times that differ on every run."""
+    """%time, %timeit and tqdm print rates and times that differ on every run, and an
+    unseeded random.random() a different number."""
     quirk = next(q for q in QUIRKS if q.name == "timings_and_progress_bars")
     quirk.write(tmp_path / "again")
     out = tmp_path / "again.json"
@@ -60,6 +61,7 @@ def test_a_notebook_that_times_itself_grades_the_same_twice(graded: dict,
     again, first = json.loads(out.read_text()), graded[quirk.name]
     assert {**again, "execution_time": 0} == {**first, "execution_time": 0}
     assert "warm" in first["output"] and "it/s" not in first["output"]
+    assert "draw 0." in first["output"]
 
 
 def test_each_problem_is_said_once_at_the_top(graded: dict) -> None:

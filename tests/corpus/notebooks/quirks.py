@@ -209,7 +209,8 @@ QUIRKS = [
     Quirk("timings_and_progress_bars", insert_after(
         "import math", "from tqdm.auto import tqdm\nfor _ in tqdm(range(200)):\n    pass",
         "%%time\nwarm = torch.ones(3).sum()\nprint('warm', warm)",
-        "%timeit -n 5 torch.ones(3).sum()\nt = %time torch.ones(2).sum()")),
+        "%timeit -n 5 torch.ones(3).sum()\nt = %time torch.ones(2).sum()",
+        "import random\nprint('draw', random.random())")),
     Quirk("everyday_magics", insert_after(
         "import math", "%load_ext autoreload\n%autoreload 2",
         "%%capture captured\nprint('hidden')", "%%time\nwarm = torch.ones(3).sum()")),
