@@ -118,9 +118,9 @@ def test_the_zip_gives_one_row_per_student_with_their_identity(graded: dict) -> 
     assert [(r["name"], r["sid"], r["email"], r["submission"]) for r in rows] == [
         ("Ada Lovelace", "3031000001", "ada@berkeley.edu", "submission_1001"),
         ("Alan Turing", "3031000002", "alan@berkeley.edu", "submission_1002"),
-        ("Grace Hopper", "3031000003", "grace@berkeley.edu", "submission_1002"),
-        ("Emmy Noether", "3031000004", "emmy@berkeley.edu", "submission_1003")]
-    ada, alan, grace, emmy = rows
+        ("Emmy Noether", "3031000004", "emmy@berkeley.edu", "submission_1003"),
+        ("Grace Hopper", "3031000003", "grace@berkeley.edu", "submission_1002")]  # by name
+    ada, alan, emmy, grace = rows
     assert ada["created_at"] == "2023-09-12T17:57:01.946484-07:00"
     assert {k: v for k, v in alan.items() if k not in ("name", "sid", "email")} == \
         {k: v for k, v in grace.items() if k not in ("name", "sid", "email")}
@@ -165,10 +165,10 @@ def test_a_resubmission_replaces_the_students_row_and_leaves_the_statistics(grad
                                                                            ) -> None:
     assert graded["late"].returncode == 0, graded["late"].stderr[-2000:]
     rows = read_csv(graded["out3"] / "scores.csv")
-    assert [(r["name"], r["submission"]) for r in rows] == [
-        ("Alan Turing", "submission_1002"), ("Grace Hopper", "submission_1002"),
-        ("Emmy Noether", "submission_1003"), ("Ada Lovelace", "submission_2001")]
-    ada = rows[-1]
+    assert [(r["name"], r["submission"]) for r in rows] == [  # Ada keeps her place
+        ("Ada Lovelace", "submission_2001"), ("Alan Turing", "submission_1002"),
+        ("Emmy Noether", "submission_1003"), ("Grace Hopper", "submission_1002")]
+    ada = rows[0]
     assert float(ada["q4c"]) == 0 and ada["created_at"] == "2023-09-13T09:00:00-07:00"
     text = (graded["out3"] / "summary.md").read_text()
     assert text.startswith("# Batch summary: 3 submissions, 4 students")

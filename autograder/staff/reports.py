@@ -119,7 +119,9 @@ def part_maxima(graded: list[Graded]) -> dict[str, float]:
 
 def rows(graded: list[Graded], parts: list[str]) -> list[dict[str, Any]]:
     """One row per submitter (a group's members share their submission's scores); a
-    submission without metadata gets one row under its folder name."""
+    submission without metadata gets one row under its folder name. Sorted by name, then
+    SID, so a student keeps their place when a resubmission is regraded (CSV diffs stay
+    small)."""
     out = []
     for g in graded:
         scores = part_scores(g.results)
@@ -128,7 +130,8 @@ def rows(graded: list[Graded], parts: list[str]) -> list[dict[str, Any]]:
                         "email": person.get("email", ""), "submission": g.name,
                         "created_at": g.created_at, "total": g.results["score"],
                         **{p: scores.get(p, 0.0) for p in parts}, "note": g.note})
-    return out
+    return sorted(out, key=lambda r: (r["name"].casefold(), r["sid"], r["email"],
+                                      r["submission"]))
 
 
 def write(out: Path) -> list[Graded]:
