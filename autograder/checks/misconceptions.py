@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import inspect
 import json
+import time
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ from autograder.engine.student import Student
 
 LIKELY = "Likely cause: "
 MATCH_ANSWER = 1e-6  # a student's value this close to the reference's is right there
+# The diagnosis asks the student again, on the file's time budget: only a fast function is
+# diagnosed (a wrong answer costs its own check, never the budget of the checks after it).
+DIAGNOSIS_CALL_SECONDS, DIAGNOSIS_SLOW_SECONDS = 1.0, 0.2
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "reference"
 
 
@@ -283,10 +287,13 @@ def likely_cause(student: Student, function: str,
         causes: set[str] | None = None
         for number, each in enumerate([example, *others]):
             call = args(each)
+            started = time.monotonic()
             try:
-                given = student.call(function, *call)
+                given = student.call(function, *call, timeout=DIAGNOSIS_CALL_SECONDS)
             except SubmissionError:
                 return None
+            if time.monotonic() - started > DIAGNOSIS_SLOW_SECONDS:
+                return None  # a slow function: the diagnosis must not eat the file's budget
             if number and not _difference(given, _plain(
                     getattr(reference(), function)(*call))) > MATCH_ANSWER:
                 continue  # right on this input: it tells nothing
