@@ -8,15 +8,20 @@ The submissions hold hw0.py only (no notebook: a few seconds each).
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from autograder.staff import diff, export, reports
+from autograder.staff import diff, export, plots, reports
 from tests.conftest import PROJECT, run_cli
 
 REFERENCE = (PROJECT / "reference" / "hw0.py").read_text()
@@ -76,7 +81,7 @@ def zip_export(top: Path, archive: Path) -> Path:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:
         return list(csv.DictReader(f))
 
 
@@ -337,3 +342,158 @@ def test_a_zip_bomb_is_refused_before_it_fills_the_disk(tmp_path: Path) -> None:
         export.unzip(archive, tmp_path / "out")
     assert sum(p.stat().st_size for p in (tmp_path / "out").rglob("*") if p.is_file()) \
         <= 100 * archive.stat().st_size
+
+
+def holding(where: Path, exports: int = 1, metadata: str | None = METADATA) -> Path:
+    """The folder a TA unzipped the export in: the export's folder(s), the zip, a roster."""
+    folder = where / "downloads"
+    for i in range(exports):
+        top = build_export(folder / f"copy{i}" if i else folder, metadata)
+        if i:
+            top.rename(folder / f"assignment_{42 + i}_export")
+            (folder / f"copy{i}").rmdir()
+    zip_export(folder / "assignment_42_export", where / "export.zip")
+    shutil.move(where / "export.zip", folder / "assignment_42_export.zip")
+    (folder / "roster.csv").write_text("name,sid\n")
+    return folder
+
+
+def test_the_export_is_found_in_the_folder_that_holds_it_or_its_zip(tmp_path: Path) -> None:
+    folder = holding(tmp_path)
+    with export.opened(folder) as root:  # beside its zip and a roster: the folder is used
+        assert root == folder / "assignment_42_export"
+        assert len(export.submissions(root)) == 3
+    shutil.rmtree(folder / "assignment_42_export")
+    with export.opened(folder) as root:  # only the zip (and the roster): it is unzipped
+        assert root.name == "assignment_42_export" and not root.is_relative_to(folder)
+        assert [s.folder.name for s in export.submissions(root)] == [
+            "submission_1001", "submission_1002", "submission_1003"]
+
+
+def test_batch_never_grades_several_students_as_one_and_says_what_it_found(tmp_path: Path
+                                                                           ) -> None:
+    two = holding(tmp_path / "two", exports=2)  # two exports one level down: which?
+    bare = holding(tmp_path / "bare", metadata=None)  # no metadata, its zip beside it
+    for folder, found in ((two, "2 folders (assignment_42_export/ (with submission_metadata"
+                                ".yml), assignment_43_export/ (with submission_metadata.yml)), "
+                                "1 zip (assignment_42_export.zip), 1 other file (roster.csv)"),
+                          (bare, "1 folder (assignment_42_export/), 1 zip "
+                                 "(assignment_42_export.zip), 1 other file (roster.csv)")):
+        done = run_cli("batch", folder, "-o", tmp_path / "out")
+        assert done.returncode == 2, done.stderr[-2000:]
+        assert f"found {found}; expected Gradescope's export" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
+    (bare / "assignment_42_export.zip").unlink()  # the export's folder and a roster only
+    done = run_cli("batch", bare, "-o", tmp_path / "out")
+    assert done.returncode == 2 and "assignment_42_export is an export itself (found 3 " \
+        "folders (submission_1001/, submission_1002/, submission_1003/))" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def problem_results(top: str, tests: list[tuple[str, str]]) -> dict:
+    return {"score": 0.0, "output": top, "tests": [
+        {"number": number, "name": "t", "tags": ["q1"], "score": 0.0, "max_score": 1.0,
+         "status": "failed", "output": output} for number, output in tests]}
+
+
+def test_a_file_that_did_not_compile_or_load_is_a_problem_and_its_tests_did_not_run() -> None:
+    # The notes the grader writes (engine/student.py, engine/notebook.py), as they read.
+    no_compile = problem_results(
+        "hw0.py does not compile: SyntaxError at line 243: invalid syntax. Nothing in hw0.py "
+        "could be graded until it compiles: fix that line and run the file once yourself.",
+        [(n, "hw0.py does not compile (line 243), so nothing in it could be graded: see the "
+             "top of the feedback.") for n in ("1.1", "1.2")])
+    not_notebook = problem_results(
+        "color_organ_learning.ipynb is not a notebook: it is not JSON (Unterminated string "
+        "starting at at line 568). Download the notebook again as a .ipynb file",
+        [("1.1", "color_organ_learning.ipynb could not be read as a notebook: see the top of "
+                 "the feedback."), ("1.2", "gd_iterates(...) did not return: no answer "
+                                           "within 10 s.")])
+    assert reports.problems(no_compile) == ["hw0.py does not compile (SyntaxError at line 243)"]
+    assert reports.problems(not_notebook) == ["color_organ_learning.ipynb is not a notebook",
+                                              "timeout or crash"]
+    graded = [reports.Graded("s1", no_compile), reports.Graded("s2", not_notebook),
+              reports.Graded("s3", problem_results("", [("1.1", "gd_step is wrong."),
+                                                        ("1.2", "gd_iterates is wrong.")]))]
+    text = reports.summary(graded, {"q1": 2.0})
+    assert "- s1: hw0.py does not compile (SyntaxError at line 243)" in text
+    assert "- s2: color_organ_learning.ipynb is not a notebook, timeout or crash" in text
+    assert "| 1.1 t | 0/3 (0%) | 0 | 2 |" in text  # not run, not failed
+    commonest = text.split("## Commonest failure messages")[1]
+    assert "compile" not in commonest and "notebook" not in commonest
+    assert "no answer within" not in commonest  # listed as a problem already
+    assert "  - 1 x gd_step is wrong." in commonest
+
+
+def test_the_summary_says_why_its_counts_differ_from_the_csv_rows() -> None:
+    group = [{"name": n, "sid": n, "email": ""} for n in ("A", "B")]
+    graded = [reports.Graded("s1", problem_results("", []), group),
+              reports.Graded("s2", problem_results("", []), [group[0]])]
+    kept, superseded = reports.latest(graded)
+    text = reports.summary(kept, {"q1": 2.0}, superseded)
+    assert text.startswith("# Batch summary: 2 submissions, 2 students")
+    assert ("over the 2 that count; scores.csv has 2 rows, one per student; 1 superseded "
+            "submission(s) of a student (listed below) are in neither.") in text
+    text = reports.summary(graded[:1], {"q1": 2.0})
+    assert "scores.csv has 2 rows, one per student (the 2 members of 1 group" in text
+
+
+def test_scores_csv_opens_right_in_excel_and_in_pandas(tmp_path: Path) -> None:
+    folder = tmp_path / "submission_1"
+    folder.mkdir()
+    (folder / "results.json").write_text(json.dumps(problem_results("", [("1.1", "x")])))
+    (folder / reports.SUBMITTERS).write_text(json.dumps(
+        {"submitters": [{"name": "José Núñez", "sid": "1", "email": "jn@example.edu"}]}))
+    reports.write(tmp_path)
+    raw = (tmp_path / "scores.csv").read_bytes()
+    # Excel takes a CSV for UTF-8 only when it starts with the byte-order mark (else it
+    # reads it as the system's code page: "JosÃ© NÃºÃ±ez").
+    assert raw.startswith(codecs.BOM_UTF8) and raw.count(codecs.BOM_UTF8) == 1
+    assert "José Núñez" in raw[len(codecs.BOM_UTF8):].decode("utf-8")
+    try:
+        import pandas
+    except ImportError:  # pandas is no dependency: read it as pandas does (utf-8, BOM skipped)
+        table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    else:
+        table = pandas.read_csv(io.BytesIO(raw), dtype=str).to_dict("records")
+    assert list(table[0])[0] == "name" and table[0]["name"] == "José Núñez"
+    assert float(table[0]["total"]) == 0.0
+
+
+def test_plots_bin_totals_by_whole_points_and_keep_the_legend_off_the_bars() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import numpy as np
+
+    counts, edges = np.histogram([43.5, 44.0, 44.0, 0.0], bins=plots.bins(44.0))
+    assert counts[43] == 1 and counts[44] == 2 and counts[0] == 1 and edges[-1] == 45
+    fig = plots.parts_figure({f"q{i}": (100.0, 100.0) for i in range(1, 22)})  # all full
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert not any(legend.overlaps(bar.get_window_extent(renderer)) for bar in ax.patches)
+
+
+def test_grading_writes_nothing_into_the_graders_folders(tmp_path: Path) -> None:
+    """A grade run from a copy of the project (its working directory, Python writing
+    bytecode as on a staff machine) adds nothing there but Python's import cache of our
+    own package: no .hypothesis/, no reference/__pycache__ (the answers, compiled)."""
+    copy = tmp_path / "project"
+    for name in ("autograder", "reference", "pyproject.toml"):
+        (shutil.copytree if (PROJECT / name).is_dir() else shutil.copy)(PROJECT / name,
+                                                                        copy / name)
+    before = {p for p in copy.rglob("*")}
+    sub = tmp_path / "submission"
+    sub.mkdir()
+    (sub / "hw0.py").write_text(WRONG_ELBOWS)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONDONTWRITEBYTECODE", "HYPOTHESIS_STORAGE_DIRECTORY")}
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", sub, "-o",
+                           tmp_path / "results.json"], cwd=copy, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and "-> " in done.stdout, done.stderr[-2000:]
+    assert json.loads((tmp_path / "results.json").read_text())["score"] > 0  # it did grade
+    new = sorted(str(p.relative_to(copy)) for p in set(copy.rglob("*")) - before)
+    assert [n for n in new if not (n.startswith("autograder") and "__pycache__" in n)] == []

@@ -57,6 +57,8 @@ def run(source: Path, out: Path, jobs: int | None = None,
     when `source` holds no submission folders or `only` names one it lacks."""
     with export.opened(source) as root:
         chosen = _select(export.submissions(root), only)
+        where = root if source.is_dir() else f"{source}, unzipped"
+        print(f"export: {where} ({len(chosen)} submission folders to grade)", file=sys.stderr)
         out.mkdir(parents=True, exist_ok=True)
         for s in chosen:
             who = {"submitters": [asdict(p) for p in s.submitters],

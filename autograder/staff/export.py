@@ -11,6 +11,7 @@ and the time are read here.
 
 from __future__ import annotations
 
+import re
 import stat
 import tempfile
 import zipfile
@@ -25,6 +26,7 @@ MAX_UNZIPPED = 16 << 30  # bytes: 1,500 students at 10 MB each (notebooks with p
 MAX_RATIO = 100  # unzipped bytes per byte of zip: submissions compress 1.3-10x, bombs 1000x
 MAX_MEMBERS = 200_000
 STUDENT_FILES = ("hw0.py", "color_organ_learning.ipynb")
+SUBMISSION = re.compile(r"submission_\d+$")  # Gradescope's submission folder names
 
 
 class NotAnExport(ValueError):
@@ -50,7 +52,8 @@ class Submission:
 
 def submission_folders(root: Path) -> list[Path]:
     """The folders directly under `root` (hidden ones and __MACOSX aside), sorted by name.
-    Raises NotAnExport when there are none, or when `root` itself holds a student's file."""
+    Raises NotAnExport when there are none, when `root` itself holds a student's file, or
+    when one of them is an export itself (never several students graded as one)."""
     if any((root / name).is_file() for name in STUDENT_FILES):
         raise NotAnExport(f"{root} is one submission (it holds a student's file): grade it "
                           f"with `python -m autograder grade {root} -o results.json`.")
@@ -59,6 +62,11 @@ def submission_folders(root: Path) -> list[Path]:
         raise NotAnExport(f"{root} holds no submission folders: batch wants Gradescope's "
                           "export (one submission_<id>/ folder per submission, or its zip); "
                           f"for one submission use `python -m autograder grade FOLDER -o FILE`.")
+    for folder in folders:
+        inner = [p.name for p in _visible(folder) if p.is_dir() and SUBMISSION.match(p.name)]
+        if (folder / METADATA).is_file() or len(inner) > 1:
+            raise NotAnExport(f"{folder} is an export itself ({_found(folder)}), not one "
+                              f"submission: give batch that folder ({folder}).")
     return folders
 
 
@@ -66,16 +74,45 @@ def _visible(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if not p.name.startswith(".") and p.name not in IGNORED]
 
 
+def _found(folder: Path) -> str:
+    """What `folder` holds, for a message: its folders (marked when they hold the metadata),
+    zips and other files, a few of each named."""
+    entries = sorted(_visible(folder))
+    kinds = {"folder": [f"{p.name}/" + (f" (with {METADATA})" if (p / METADATA).is_file()
+                                         else "") for p in entries if p.is_dir()],
+             "zip": [p.name for p in entries if p.is_file() and p.suffix == ".zip"],
+             "other file": [p.name for p in entries if p.is_file() and p.suffix != ".zip"]}
+    said = [f"{len(names)} {kind}{'s' if len(names) > 1 else ''} ({', '.join(names[:4])}"
+            f"{', ...' if len(names) > 4 else ''})" for kind, names in kinds.items() if names]
+    return "found " + ", ".join(said) if said else "it is empty"
+
+
 def find_root(top: Path) -> Path:
-    """The folder that holds the submission folders: `top`, or the export's one top folder
-    inside it (what unzipping Gradescope's zip gives: it holds the metadata, or folders
-    only)."""
+    """Where the export is: `top` when it holds the metadata; else the one folder one level
+    down that holds it (the unzipped export, beside its zip and other files); else, with no
+    metadata anywhere, the one zip in `top` (nothing else but files), the export's one top
+    folder (what unzipping gives: folders only), or `top` itself (a folder of submission
+    folders: submission_folders then checks it). Raises NotAnExport, saying what it found
+    and what it expected, when several exports are one level down or `top` holds a zip
+    beside folders it cannot tell apart."""
     if (top / METADATA).is_file():
         return top
-    inner = [p for p in _visible(top) if p.is_dir()]
-    if len(inner) == 1 and len(_visible(top)) == 1 and (
-            (inner[0] / METADATA).is_file() or all(p.is_dir() for p in _visible(inner[0]))):
-        return inner[0]
+    entries = _visible(top)
+    folders = [p for p in entries if p.is_dir()]
+    exports = [p for p in folders if (p / METADATA).is_file()]
+    zips = [p for p in entries if p.is_file() and p.suffix == ".zip"]
+    if len(exports) == 1:
+        return exports[0]
+    if len(exports) > 1 or (zips and folders) or len(zips) > 1:
+        raise NotAnExport(f"{top}: {_found(top)}; expected Gradescope's export: "
+                          f"{METADATA} with a submission_<id>/ folder per submission, in the "
+                          "folder given, in its zip, or in one folder (or one zip) inside it. "
+                          "Give batch that folder or zip.")
+    if zips:
+        return zips[0]
+    if len(folders) == 1 and len(entries) == 1 and all(
+            p.is_dir() for p in _visible(folders[0])):
+        return folders[0]
     return top
 
 
@@ -126,17 +163,24 @@ def submissions(root: Path) -> list[Submission]:
 
 @contextmanager
 def opened(source: Path) -> Iterator[Path]:
-    """The export's root folder: `source` itself (or its one top folder), or, for a zip, a
-    temporary folder it was safely unzipped into (removed afterwards)."""
+    """The export's root folder (`find_root`): in `source`, or, for a zip (given, or the
+    one found in `source`), in a temporary folder it was safely unzipped into (removed
+    afterwards)."""
     if source.is_dir():
-        yield find_root(source)
-        return
+        source = find_root(source)
+        if source.is_dir():
+            yield source
+            return
     if not zipfile.is_zipfile(source):
         raise NotAnExport(f"{source} is neither a folder nor a zip: give Gradescope's "
                           "export (the zip, or the folder it unzips to).")
     with tempfile.TemporaryDirectory(prefix="hw0-export-") as tmp:
         unzip(source, Path(tmp))
-        yield find_root(Path(tmp))
+        root = find_root(Path(tmp))
+        if not root.is_dir():
+            raise NotAnExport(f"{source} holds a zip ({root.name}), not the export: unzip it "
+                              "and give batch the folder.")
+        yield root
 
 
 def unzip(archive: Path, dest: Path) -> None:
