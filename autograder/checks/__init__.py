@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import sys
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -88,7 +89,11 @@ def reference_module() -> types.ModuleType:
 
     spec = importlib.util.spec_from_file_location("hw0_reference", REFERENCE_DIR / HW0_PY)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    writes, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no reference/__pycache__
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = writes
     return module
 # KIT: def reference_module() -> types.ModuleType:
 # KIT:     raise LookupError("the kit has no reference: its recorded outputs are not loaded")

@@ -9,14 +9,23 @@ has fixed inputs instead (fixtures.py): `first_failure` tries them in order.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
+# Hypothesis caches the constants of the modules it finds loaded in `./.hypothesis/` (the
+# working directory: the grader's own folder). Grading writes nothing into our folders, so
+# its storage is a temporary folder, removed at exit (staff may set their own).
+if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
+    _STORAGE = tempfile.TemporaryDirectory(prefix="hw0-hypothesis-")
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = _STORAGE.name
 
-from autograder.engine.answers import BadAnswer, SubmissionError
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from autograder.engine.answers import BadAnswer, SubmissionError  # noqa: E402
 
 
 class Mismatch(AssertionError):

@@ -1,4 +1,5 @@
-"""What staff read after a batch: scores.csv (one row per student), summary.md, two plots.
+"""What staff read after a batch: scores.csv (one row per student), summary.md, two plots
+(plots.py).
 
 Everything is rebuilt from the files in the output folder (`<submission>/results.json` and
 the `<submission>/submitters.json` batch writes beside it), so a regrade of a few
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.results import label
+from autograder.staff import plots
 
 SUBMITTERS = "submitters.json"
 NOT_ATTEMPTED = ("not implemented yet", "still None")
@@ -49,7 +51,7 @@ def load(out: Path) -> list[Graded]:
     for path in sorted(out.glob("*/results.json")):
         identity = path.with_name(SUBMITTERS)
         who = json.loads(identity.read_text()) if identity.is_file() else {}
-        graded.append(Graded(path.parent.name, json.loads(path.read_text()),
+        graded.append(Graded(path.parent.name, json.loads(path.read_text(encoding="utf-8")),
                              who.get("submitters", []), who.get("created_at", ""),
                              who.get("note", f"no {SUBMITTERS}: identified by folder name")))
     return graded
@@ -140,21 +142,28 @@ def write(out: Path) -> list[Graded]:
     graded, superseded = latest(load(out))
     parts = part_maxima(graded)
     table = rows(graded, list(parts))
-    with open(out / "scores.csv", "w", newline="") as f:
+    # UTF-8 with a byte-order mark: Excel reads "José" right only with it; pandas and
+    # csv (encoding="utf-8-sig") skip it.
+    with open(out / "scores.csv", "w", newline="", encoding="utf-8-sig") as f:
         writer = csv.DictWriter(f, ["name", "sid", "email", "submission", "created_at", "total",
                                     *parts, "note"])
         writer.writeheader()
         writer.writerows(table)
-    (out / "summary.md").write_text(summary(graded, parts, superseded))
-    plots(graded, parts, out)
+    (out / "summary.md").write_text(summary(graded, parts, superseded), encoding="utf-8")
+    plots.write([g.results["score"] for g in graded], sum(parts.values()),
+                shares(graded, parts), out)
     return graded
 
 
 # ---------------------------------------------------------------- what went wrong
 
 
+FILE = r"(?P<file>[\w.() -]+\.(py|ipynb))"
 PROBLEMS = (  # (label, pattern): matched against results.json's top output and test outputs
-    ("missing", r"(?P<file>[\w.() -]+\.(py|ipynb)) was not found in (your|the) submission"),
+    ("missing {file}", FILE + r" was not found in (your|the) submission"),
+    ("{file} does not compile", FILE + r" does not compile(: (?P<why>\w+ at line \d+))?"),
+    ("{file} is not a notebook", FILE + r" (is (JSON but )?not a notebook|is a web page"
+                                        r"|could not be (read as a notebook|opened))"),
     ("renamed file", r"please name it exactly|several files could be"),
     ("notebook cell error", r"^(?=.*(\bcell\b|In \[\d+\]))(?=.*(rais|error|exception)).*$"),
     ("hw0.py raised while running", r"^(?=.*hw0\.py)(?=.*raised).*while running"),
@@ -165,21 +174,24 @@ PROBLEMS = (  # (label, pattern): matched against results.json's top output and 
 
 
 def problems(data: dict[str, Any]) -> list[str]:
-    """The kinds of trouble a results.json shows (PROBLEMS' labels, in that order; "missing"
-    names the file), read from robust phrases of its notes, not their exact wording.
-    Student output (what the files printed) is not read."""
+    """The kinds of trouble a results.json shows: PROBLEMS' labels in that order, {file}
+    filled in, a file that does not compile with its error's kind and line. Read from
+    robust phrases of its notes, not their exact wording; student output (what the files
+    printed) is not read."""
     top = data.get("output", "").split("Printed by ")[0]
     texts = [top, *(t.get("output", "") for t in data.get("tests", []))]
-    found = []
+    found: dict[str, str] = {}  # kind -> kind with its detail, the first one found
     for problem, pattern in PROBLEMS:
         for match in (re.search(pattern, text, re.IGNORECASE | re.MULTILINE) for text in texts):
-            named = match and match.groupdict().get("file")
-            kind = f"{problem} {named.strip()}" if named else problem
-            if match and kind not in found:
-                found.append(kind)
+            if not match:
+                continue
+            kind = problem.format(file=(match.groupdict().get("file") or "").strip())
+            why = match.groupdict().get("why")
+            if kind not in found or why and found[kind] == kind:
+                found[kind] = f"{kind} ({why})" if why else kind
     if not data.get("tests") and "grader error" not in found:
-        found.append("grader error")
-    return found
+        found["grader error"] = "grader error"
+    return list(found.values())
 
 
 def failure_message(output: str) -> str:
@@ -191,12 +203,14 @@ def failure_message(output: str) -> str:
     return re.sub(r"(?<![\w.])-?\d+(\.\d+)?(e[-+]?\d+)?(?!\w)", "#", first)[:140]
 
 
-FILE_NOT_RUN = r"did not finish|keeps crashing or hanging|used up its"  # the whole file
+FILE_NOT_RUN = (r"did not finish|keeps crashing or hanging|used up its|does not compile"
+                r"|could not be (read as a notebook|opened)")  # the whole file: not run
 
 
 def outcome(test: dict[str, Any]) -> str:
-    """"passed", "no file" (missing, or it never finished running: the same note on every
-    test of the file), "not attempted" (the template's placeholder) or "failed"."""
+    """"passed", "no file" (missing, or it did not compile, load or finish running: the
+    same note on every test of the file), "not attempted" (the template's placeholder) or
+    "failed"."""
     if test["status"] == "passed":
         return "passed"
     if re.search(PROBLEMS[0][1] + "|" + FILE_NOT_RUN, test["output"], re.IGNORECASE):
@@ -216,7 +230,8 @@ def summary(graded: list[Graded], parts: dict[str, float],
     students = sum(g.students for g in graded)
     totals = [g.results["score"] for g in graded]
     top = sum(parts.values())
-    lines = [f"# Batch summary: {n} submissions, {students} students", ""]
+    lines = [f"# Batch summary: {n} submissions, {students} students", "",
+             _counts(graded, superseded), ""]
     if totals:
         lines += [f"Total (of {top:g}): mean {statistics.mean(totals):.2f}, median "
                   f"{statistics.median(totals):g}, min {min(totals):g}, max {max(totals):g}.",
@@ -233,6 +248,20 @@ def summary(graded: list[Graded], parts: dict[str, float],
     lines += _parts_table(graded, parts) + _tests_table(graded)
     lines += _problems_section(graded) + _misconceptions(graded) + _failures(graded)
     return "\n".join(lines) + "\n"
+
+
+def _counts(graded: list[Graded], superseded: Sequence[str]) -> str:
+    """Why the statistics' count and scores.csv's rows differ: groups and resubmissions."""
+    groups = [g for g in graded if len(g.submitters) > 1]
+    text = (f"The statistics below are per submission, over the {len(graded)} that count; "
+            f"scores.csv has {sum(g.students for g in graded)} rows, one per student")
+    if groups:
+        text += (f" (the {sum(g.students for g in groups)} members of {len(groups)} group "
+                 "submission(s) each get a row with their group's scores)")
+    if superseded:
+        text += (f"; {len(superseded)} superseded submission(s) of a student (listed below) "
+                 "are in neither")
+    return text + "."
 
 
 def _share(count: float, n: int) -> str:
@@ -277,7 +306,7 @@ def _problems_section(graded: list[Graded]) -> list[str]:
     lines = ["## Submissions with problems", ""]
     if not found:
         return lines + ["None.", ""]
-    counts = Counter(kind for _, kinds in found for kind in kinds)
+    counts = Counter(kind.split(" (")[0] for _, kinds in found for kind in kinds)
     lines.append(", ".join(f"{kind}: {count}" for kind, count in counts.most_common()) + ".")
     lines.append("")
     lines += [f"- {name}: {', '.join(kinds)}" for name, kinds in found]
@@ -308,16 +337,17 @@ def _misconceptions(graded: list[Graded]) -> list[str]:
 def _failures(graded: list[Graded], per_test: int = 3) -> list[str]:
     """Per test, its commonest failure messages; "not implemented yet" / "still None"
     (the template untouched) and a file missing or not run are counted in the tests table
-    instead."""
+    instead, and a message that is a listed problem (a timeout, say) is left to that list."""
     messages: dict[str, Counter] = defaultdict(Counter)
     names: dict[str, str] = {}
     for g in graded:
         for t in g.results["tests"]:
-            if outcome(t) == "failed":
+            if outcome(t) == "failed" and not problems({"tests": [t]}):
                 messages[t["number"]][failure_message(t["output"])] += 1
                 names[t["number"]] = label(t)
     lines = ["## Commonest failure messages per test", "",
-             "(Template placeholders and files missing or not run aside: see the tests table.)",
+             "(Template placeholders and files missing or not run aside: see the tests table;"
+             " problems aside: see the list above.)",
              ""]
     if not messages:
         return lines + ["None.", ""]
@@ -331,43 +361,11 @@ def _failures(graded: list[Graded], per_test: int = 3) -> list[str]:
 # ---------------------------------------------------------------- plots
 
 
-def plots(graded: list[Graded], parts: dict[str, float], out: Path) -> None:
-    """totals.png (totals in one-point bins) and parts.png (per part: mean score and share
-    with full marks, both as % of the part's points)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-    from matplotlib.ticker import MaxNLocator
-
-    totals = [g.results["score"] for g in graded]
-    top = sum(parts.values())
-    fig, ax = plt.subplots(figsize=(8, 4))
-    ax.hist(totals, bins=np.arange(0, np.ceil(top) + 2) - 0.5, color="#3b6ea5",
-            edgecolor="white")
-    ax.set_xlabel(f"total score (of {top:g}; one-point bins)")
-    ax.set_ylabel("submissions")
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(f"Totals over {len(totals)} submissions")
-    fig.tight_layout()
-    fig.savefig(out / "totals.png", dpi=120)
-    plt.close(fig)
-
+def shares(graded: list[Graded], parts: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """Part id -> (mean score, share with full marks), both in % (of its points, of the
+    submissions)."""
     n = max(len(graded), 1)
-    mean = [100 * sum(part_scores(g.results).get(p, 0.0) for g in graded) / (n * points)
-            for p, points in parts.items()]
-    full = [100 * sum(part_scores(g.results).get(p, 0.0) >= points for g in graded) / n
-            for p, points in parts.items()]
-    x = np.arange(len(parts))
-    fig, ax = plt.subplots(figsize=(max(7, 0.5 * len(parts)), 4))
-    ax.bar(x - 0.2, mean, 0.4, label="mean score", color="#3b6ea5")
-    ax.bar(x + 0.2, full, 0.4, label="full marks", color="#5a9e6f")
-    ax.set_xticks(x, list(parts), rotation=60)
-    ax.set_ylim(0, 100)
-    ax.set_ylabel("% of the part's points / of submissions")
-    ax.set_title("Per part: mean score and full-marks share")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(out / "parts.png", dpi=120)
-    plt.close(fig)
+    scores = [part_scores(g.results) for g in graded]
+    return {p: (100 * sum(s.get(p, 0.0) for s in scores) / (n * points),
+                100 * sum(s.get(p, 0.0) >= points for s in scores) / n)
+            for p, points in parts.items()}
