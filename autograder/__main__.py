@@ -33,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("diff", help="staff: every score that changed between two batch outputs")
     p.add_argument("old", type=Path)
     p.add_argument("new", type=Path)
-    p = sub.add_parser("docs", help="staff: regenerate docs/staff.md's Q5 tolerance table")
+    p = sub.add_parser("docs", help="staff: regenerate docs/staff.md's generated tables "
+                       "(Scoring, Q5 tolerances)")
     p.add_argument("--check", action="store_true", help="only report whether it is stale")
     p = sub.add_parser("verify", help="staff: prove the reference, template and corpus right")
     p.add_argument("--mutants", type=Path, default=None,

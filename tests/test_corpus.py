@@ -16,12 +16,13 @@ from tests.conftest import (
     HOSTILE,
     HOSTILE_CASES,
     HOSTILE_GRADED,
+    HW0_PARTS,
     part_scores,
     sandbox_survivors,
+    schema,
 )
 
-SCHEMA = json.loads((Path(__file__).parent / "gradescope_schema.json").read_text())
-HW0_PARTS = {"q1", "q2", "q3a", "q3b", "q3c", "q3d", "q3e", "q4a", "q4b", "q4c", "q4d", "q6"}
+SCHEMA = schema()
 
 
 def test_every_results_json_is_valid(corpus: dict) -> None:

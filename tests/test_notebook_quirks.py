@@ -15,10 +15,8 @@ import pytest
 
 from autograder.engine import notebook, worker
 from autograder.staff.verify import lost_parts
-from tests.conftest import PROJECT, run_cli
+from tests.conftest import HW0_PARTS, PROJECT, run_cli
 from tests.corpus.notebooks.quirks import CELL_SECONDS, QUIRKS, reference
-
-HW0_PARTS = {"q1", "q2", "q3a", "q3b", "q3c", "q3d", "q3e", "q4a", "q4b", "q4c", "q4d", "q6"}
 
 
 @pytest.fixture(scope="module")

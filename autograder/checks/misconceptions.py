@@ -22,6 +22,8 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from autograder.checks import HW0_PY, NOTEBOOK, precision, reference
 from autograder.engine.answers import SubmissionError
 from autograder.engine.student import Student
@@ -234,6 +236,12 @@ def _difference(given: Any, value: Any) -> float:
             return float("inf")
         return max(map(_difference, given, value), default=0.0)
     try:
+        nan = [np.isnan(np.asarray(v, dtype=float)) if v is not None else np.False_
+               for v in (given, value)]
+        if nan[0].any() or nan[1].any():  # NaN compares false: alike where both are NaN
+            if nan[0].shape != nan[1].shape or (nan[0] != nan[1]).any():
+                return float("inf")
+            given, value = np.where(nan[0], 0.0, given), np.where(nan[1], 0.0, value)
         return precision.difference(given, value)
     except (TypeError, ValueError):
         return float("inf")
