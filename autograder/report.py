@@ -22,6 +22,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from autograder.feedback import SCORE
 from autograder.results import label
 
 WIDTH = 80
@@ -106,7 +107,10 @@ def last_line(passed: int, total: int, well_formed: int = 0, forms: int = 0,
 
 
 def _split(output: str) -> tuple[str, str]:
-    """grade.py's top-level output: notes (files found, load errors), then what was printed."""
+    """grade.py's top-level output: notes (files found, load errors, what to fix first), then
+    what was printed. Its opening score line is left out: the table says it."""
+    if output.startswith(SCORE):
+        output = output.partition("\n\n")[2]
     match = _PRINTED.search(output)
     if match is None:
         return output.strip(), ""

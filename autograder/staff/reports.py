@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from autograder.feedback import FIX_FIRST
 from autograder.results import label
 
 SUBMITTERS = "submitters.json"
@@ -186,7 +187,7 @@ def failure_message(output: str) -> str:
     """A failed test's message as staff compare it: its first line that is not a note,
     numbers replaced by '#' so that the same mistake with other values counts once."""
     lines = [line for line in output.splitlines()
-             if line.strip() and not line.startswith(("Note:", "Likely cause: "))]
+             if line.strip() and not line.startswith(("Note:", "Likely cause: ", FIX_FIRST))]
     first = lines[0] if lines else "(no message)"
     return re.sub(r"(?<![\w.])-?\d+(\.\d+)?(e[-+]?\d+)?(?!\w)", "#", first)[:140]
 
