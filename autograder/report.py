@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from autograder.feedback import SCORE
+from autograder.mdtext import text_of
 from autograder.results import label
 
 WIDTH = 80
@@ -70,7 +71,7 @@ def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
         parts.append(Text("\nWhat to fix", style="bold"))
     for t in failed:
         parts += [Text(f"\n== {label(t)}", style="bold red"),
-                  Text(textwrap.indent(t["output"], "   "))]
+                  Text(textwrap.indent(text_of(t), "   "))]
     if printed:
         if len(printed) > PRINTED_LIMIT:
             printed = printed[:PRINTED_LIMIT] + f"\n... ({len(printed) - PRINTED_LIMIT} more " \

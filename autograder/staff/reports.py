@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.feedback import FIX_FIRST
+from autograder.mdtext import as_text
 from autograder.results import label
 
 SUBMITTERS = "submitters.json"
@@ -50,7 +51,7 @@ def load(out: Path) -> list[Graded]:
     for path in sorted(out.glob("*/results.json")):
         identity = path.with_name(SUBMITTERS)
         who = json.loads(identity.read_text()) if identity.is_file() else {}
-        graded.append(Graded(path.parent.name, json.loads(path.read_text()),
+        graded.append(Graded(path.parent.name, as_text(json.loads(path.read_text())),
                              who.get("submitters", []), who.get("created_at", ""),
                              who.get("note", f"no {SUBMITTERS}: identified by folder name")))
     return graded
