@@ -143,5 +143,6 @@ def text_of(test: dict[str, Any]) -> str:
 def as_text(data: dict[str, Any]) -> dict[str, Any]:
     """A results dict with every test's output as plain text (for staff's reports)."""
     for test in data.get("tests", []):
-        test["output"], test["output_format"] = text_of(test), "text"
+        if test.get("output_format") == "md":
+            test["output"], test["output_format"] = to_text(test.get("output", "")), "text"
     return data
