@@ -48,6 +48,7 @@ def test_a_known_mistake_renders_as_a_table_a_code_block_and_a_cause_line() -> N
     md = to_md(outcome(LocalStudent(mutant.apply()), "1.1")[1])
     html = RENDER.render(md)
     assert "<table>" in html and "<th>expected</th>" in html and "<th>given</th>" in html
+    assert "<td>answer</td>\n<td><code>np.array([" in html  # both values, one row
     assert '<code class="language-python">F = np.array(' in html  # pasteable as it stands
     assert f"<p><strong>{LIKELY.strip()}</strong> this is what w + eta F^T" in html
     assert not {t.type for t in tokens(md)} & (MARKUP - {"strong_open"})
