@@ -6,15 +6,7 @@ import numpy as np
 from gradescope_utils.autograder_utils.decorators import number, tags, weight
 from hypothesis import strategies as st
 
-from autograder.checks import (
-    HW0_PY,
-    assert_close,
-    holds,
-    likely_cause,
-    precision,
-    reference,
-    uses,
-)
+from autograder.checks import HW0_PY, assert_close, holds, likely_cause, precision, reference, uses
 from autograder.engine.answers import BadAnswer, as_array, as_pair
 from autograder.engine.student import Student
 
