@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import autograder
-from autograder import results
+from autograder import feedback, results
 from autograder.engine.answers import SubmissionError
 from autograder.engine.student import Student
 
@@ -104,16 +104,22 @@ def restore(modes: dict[Path, int]) -> None:
 
 
 def run_check(check: Any, student: Student) -> tuple[float, str]:
-    """Score one check: full marks and its verdict, or 0 and the reason."""
+    """Score one check: full marks and its verdict, or 0 and the reason; either way with a
+    note for each function it called that changed its arguments in place."""
     from autograder.checks.props import Mismatch
 
+    before = {name: set(args) for name, args in student.modified.items()}
     try:
-        return check.max_score, check.run(student)
+        score, output = check.max_score, check.run(student)
     except (Mismatch, SubmissionError) as exc:
-        return 0.0, str(exc)
+        score, output = 0.0, str(exc)
     except Exception:  # noqa: BLE001 - our bug: a message for the student, a trace for staff
         traceback.print_exc(file=sys.stderr)
         return 0.0, INTERNAL_ERROR
+    subject = check.title.split(":")[0].strip()
+    notes = [feedback.in_place_note(name, args) for name, args in student.modified.items()
+             if name == subject or args != before.get(name)]
+    return score, "\n".join([output, *notes])
 
 
 class Grader:
@@ -157,7 +163,7 @@ class Grader:
         if self.user.uid is not None:  # the sandbox's own uid: root on Linux
             self._modes = {**lock_down(hidden), **self._modes}  # the first mode seen is theirs
         checks = [c for c in all_checks() if not public_only or c.kit != "none"]
-        entries: dict[str, dict[str, Any]] = {}
+        outcomes: dict[str, tuple[float, str]] = {}
         with tempfile.TemporaryDirectory(prefix="hw0-grade-") as scratch:
             students = {name: Student(path, name, self.zygote, self.user, hidden, Path(scratch))
                         for name, path in found.files.items()}
@@ -167,21 +173,29 @@ class Grader:
                     for check in (c for c in checks if c.file == file):
                         if progress:
                             progress(f"{check.number} {check.title}")
-                        score, output = run_check(check, student)
-                        entries[check.number] = results.test_entry(
-                            check.number, check.title, check.part, score, check.max_score,
-                            output, check.visibility)
+                        outcomes[check.number] = run_check(check, student)
                     student.close()
             finally:
                 for student in students.values():
                     student.close()
                 self.user.kill_all()
             printed = _printed_output(Path(scratch))
-        tests = [entries[c.number] for c in checks if c.number in entries]
-        # What to fix first (files, compile and cell errors, skipped commands), then what the
-        # student printed.
+        ran = [c for c in checks if c.number in outcomes]
+        failed = {c.number for c in ran if outcomes[c.number][0] < c.max_score}
+        roots = feedback.roots([c for c in ran if students[c.file].graded], failed,
+                               {f: a for s in students.values() for f, a in s.modified.items()},
+                               {name: s.sources() for name, s in students.items()})
+        tests = []
+        for c in ran:  # a failed test that builds on a wrong function opens with "Fix first"
+            score, output = outcomes[c.number]
+            output = f"{roots[c.number][1]}\n{output}" if c.number in roots else output
+            tests.append(results.test_entry(c.number, c.title, c.part, score, c.max_score,
+                                            output, c.visibility))
+        # The score and the failed tests, what to fix first (files, compile and cell errors,
+        # skipped commands, the functions other tests build on), then what was printed.
         problems = [p for s in students.values() for p in s.problems()]
-        output = "\n\n".join(found.notes + problems + printed)
+        output = "\n\n".join([feedback.summary(tests), *found.notes, *problems,
+                               *feedback.fix_first(roots), *printed])
         return results.results(tests, output, time.monotonic() - start)
 
 

@@ -22,6 +22,8 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from autograder.feedback import SCORE
+from autograder.mdtext import text_of
 from autograder.results import label
 
 WIDTH = 80
@@ -69,7 +71,7 @@ def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
         parts.append(Text("\nWhat to fix", style="bold"))
     for t in failed:
         parts += [Text(f"\n== {label(t)}", style="bold red"),
-                  Text(textwrap.indent(t["output"], "   "))]
+                  Text(textwrap.indent(text_of(t), "   "))]
     if printed:
         if len(printed) > PRINTED_LIMIT:
             printed = printed[:PRINTED_LIMIT] + f"\n... ({len(printed) - PRINTED_LIMIT} more " \
@@ -106,7 +108,10 @@ def last_line(passed: int, total: int, well_formed: int = 0, forms: int = 0,
 
 
 def _split(output: str) -> tuple[str, str]:
-    """grade.py's top-level output: notes (files found, load errors), then what was printed."""
+    """grade.py's top-level output: notes (files found, load errors, what to fix first), then
+    what was printed. Its opening score line is left out: the table says it."""
+    if output.startswith(SCORE):
+        output = output.partition("\n\n")[2]
     match = _PRINTED.search(output)
     if match is None:
         return output.strip(), ""

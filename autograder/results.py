@@ -18,6 +18,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from autograder import mdtext
+
 MAX_TEST_OUTPUT = 4000  # characters
 MAX_TOP_OUTPUT = 8000
 MAX_BYTES = 95_000  # the whole results.json, under Gradescope's 100,000 with room to spare
@@ -44,15 +46,19 @@ def cap(text: str, limit: int) -> str:
 
 def test_entry(number: str, title: str, part: str, score: float, max_score: float,
                output: str, visibility: str) -> dict[str, Any]:
-    """One test. Its name is the title alone: Gradescope shows "number) name"."""
+    """One test. Its name is the title alone: Gradescope shows "number) name". A failed
+    test's feedback goes in Markdown where it has shapes that read better so (mdtext.py)."""
+    output = cap(clean(output), MAX_TEST_OUTPUT)
+    md = mdtext.to_md(output) if score < max_score else None
+    md = md if md and len(md) <= MAX_TEST_OUTPUT else None
     return {
         "name": title,
         "number": number,
         "score": score,
         "max_score": max_score,
         "status": "passed" if score >= max_score else "failed",
-        "output": cap(clean(output), MAX_TEST_OUTPUT),
-        "output_format": "text",
+        "output": md or output,
+        "output_format": "md" if md else "text",
         "tags": [part],
         "visibility": visibility,
     }

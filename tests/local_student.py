@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.engine import channel
-from autograder.engine.answers import read_reply
+from autograder.engine.answers import modified_arguments, read_reply
 from autograder.engine.worker import Session, describe_error
 
 
@@ -21,6 +21,8 @@ class LocalStudent:
     def __init__(self, source: str, name: str = "hw0.py"):
         self.path = Path(name)
         self.load_errors: list[dict] = []
+        self.source = source
+        self.modified: dict[str, set[str]] = {}
         self.session = Session()
         with tempfile.TemporaryDirectory() as tmp:
             (Path(tmp) / name).write_text(source, encoding="utf-8")
@@ -32,7 +34,12 @@ class LocalStudent:
         except BaseException as exc:  # noqa: BLE001 - as the worker's serve() does
             reply = {"error": describe_error(exc, self.path.name)}
         reply = channel.decode(json.loads(json.dumps(channel.encode(reply))))
+        if what.endswith("(...)") and modified_arguments(reply):
+            self.modified.setdefault(what[:-5], set()).update(modified_arguments(reply))
         return read_reply(reply, what, lambda n: f"{n} is not defined in {self.path.name}.")
+
+    def sources(self) -> list[str]:
+        return [self.source]
 
     def value(self, name: str) -> Any:
         from autograder.engine.answers import NotImplementedYet

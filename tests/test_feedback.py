@@ -17,6 +17,7 @@ from autograder import results
 from autograder.checks import Mismatch, all_checks, assert_close, precision, show
 from autograder.checks.misconceptions import LIKELY, MUTANTS, diagnose
 from autograder.engine.answers import SubmissionError
+from autograder.mdtext import text_of
 from tests.conftest import PROJECT
 from tests.local_student import LocalStudent
 
@@ -516,7 +517,7 @@ def test_a_flooding_submission_still_writes_results_under_the_bound(tmp_path) ->
     assert results.size(data) < 100_000
     assert "\x1b" not in json.dumps(data, ensure_ascii=False)
     first = next(t for t in data["tests"] if t["number"] == "1.1")
-    assert first["output"].startswith("gd_step(...) raised RuntimeError")
+    assert text_of(first).startswith("gd_step(...) raised RuntimeError")
 
 
 @pytest.mark.parametrize("value, single", [

@@ -71,8 +71,10 @@ def test_max_stable_lr_shows_the_students_rate_and_f_not_the_right_rate(old: str
     F = eval(re.search(r"^F = (.*?)  # shape", text, re.S | re.M)[1], {"np": np})  # noqa: S307
     right = float(ref.max_stable_lr(F))
     verdict = text.split("\nSmallest failing input")[0]  # then F, then a Likely cause line
-    own = re.fullmatch(r"max_stable_lr\(F\) = (\S+) is not the largest learning rate at "
-                       r"which gradient descent on this F cannot diverge\.", verdict)[1]
+    own = re.fullmatch(r"max_stable_lr\(F\) = (\S+) is wrong for this F: the answer is the "
+                       r"rate at which gradient descent on F passes from never diverging to "
+                       r"possibly diverging\. This message is the same whichever side of it "
+                       r"your value lies on\.", verdict)[1]
     numbers = [float(n) for n in re.findall(r"\d+\.?\d*(?:e[-+]?\d+)?",
                                             verdict.replace(own, ""))]
     assert not [n for n in numbers if np.isclose(n, right, rtol=1e-3)]

@@ -49,6 +49,7 @@ class Check:
     visibility: str  # on Gradescope: visible, after_due_date or hidden (policy.py)
     kit: str  # in the student kit: full, form or none (policy.py)
     run: Callable[..., str]
+    uses: tuple[str, ...] = ()  # student functions its answer builds on (`uses`)
 
 
 def collect(module: types.ModuleType) -> list[Check]:
@@ -61,8 +62,19 @@ def collect(module: types.ModuleType) -> list[Check]:
             found.append(Check(
                 number=fn.__number__, title=(fn.__doc__ or fn.__name__).strip().splitlines()[0],
                 part=fn.__tags__[0], max_score=float(fn.__weight__), file=module.FILE,
-                visibility=shown, kit=kit, run=fn))
+                visibility=shown, kit=kit, run=fn, uses=getattr(fn, "__uses__", ())))
     return found
+
+
+def uses(*functions: str) -> Callable[[Callable[..., str]], Callable[..., str]]:
+    """Declare the student functions a check's answer builds on: the function it tests
+    calls them, or the answer it reads was computed with them. When both fail, its feedback
+    says which to fix first (autograder/feedback.py)."""
+    def mark(fn: Callable[..., str]) -> Callable[..., str]:
+        fn.__uses__ = functions
+        return fn
+
+    return mark
 
 
 def all_checks() -> list[Check]:
@@ -212,4 +224,4 @@ def form_only(what: str) -> str:
 
 
 __all__ = ["holds", "Check", "Mismatch", "all_checks", "assert_close", "collect", "explain",
-           "form_only", "likely_cause", "reference", "show", "HW0_PY", "NOTEBOOK"]
+           "form_only", "likely_cause", "reference", "show", "uses", "HW0_PY", "NOTEBOOK"]

@@ -15,6 +15,7 @@ from autograder.checks import (
     precision,
     reference,
     show,
+    uses,
 )
 from autograder.engine.answers import as_array, as_float
 from autograder.engine.student import Student
@@ -81,6 +82,7 @@ def check_gd_step(student: Student) -> str:
 
 @weight(1)
 @number("1.2")
+@uses("gd_step")
 @tags("q1")
 def check_gd_iterates(student: Student) -> str:
     """gd_iterates: the rows w_0 = 0, w_1, ..., w_k"""
@@ -112,8 +114,10 @@ def check_max_stable_lr(student: Student) -> str:
     def prop(p: dict) -> None:  # never the right rate, nor which way the answer is off
         given = as_float(student.call("max_stable_lr", p["F"]), "max_stable_lr(F)")
         if not precision.close(given, ref.max_stable_lr(p["F"]), 1e-8):
-            raise Mismatch(f"max_stable_lr(F) = {show(given)} is not the largest learning "
-                           "rate at which gradient descent on this F cannot diverge.")
+            raise Mismatch(f"max_stable_lr(F) = {show(given)} is wrong for this F: the "
+                           "answer is the rate at which gradient descent on F passes from "
+                           "never diverging to possibly diverging. This message is the same "
+                           "whichever side of it your value lies on.")
 
     return holds(gd_problems(), prop, "F", likely_cause(student, "max_stable_lr"))
     # KIT: from autograder.checks import form_only
@@ -139,6 +143,7 @@ def check_step_growth_bound(student: Student) -> str:
 
 @weight(1)
 @number("1.5")
+@uses("step_growth_bound")
 @tags("q1")
 def check_error_bound(student: Student) -> str:
     """error_bound: ||w_k - w*|| <= k eta alpha ||y|| + ||w*||, for any w*"""

@@ -6,7 +6,7 @@ import numpy as np
 from gradescope_utils.autograder_utils.decorators import number, tags, weight
 from hypothesis import strategies as st
 
-from autograder.checks import HW0_PY, assert_close, holds, likely_cause, precision, reference
+from autograder.checks import HW0_PY, assert_close, holds, likely_cause, precision, reference, uses
 from autograder.engine.answers import BadAnswer, as_array, as_pair
 from autograder.engine.student import Student
 
@@ -152,6 +152,7 @@ def check_map_estimate(student: Student) -> str:
 
 @weight(1)
 @number("2.5")
+@uses("gamma_from_sigma", "augment", "ols")
 @tags("q2")
 def check_augmentation_is_ridge(student: Student) -> str:
     """OLS on the augmented data has the same solution as the MAP estimate (2)"""

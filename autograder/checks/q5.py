@@ -15,9 +15,9 @@ from collections.abc import Callable
 import torch
 from gradescope_utils.autograder_utils.decorators import number, tags, weight
 
-from autograder.checks import NOTEBOOK, Mismatch, assert_close
+from autograder.checks import NOTEBOOK, Mismatch, assert_close, uses
 from autograder.checks import color_organ as co
-from autograder.engine.answers import BadAnswer, as_array, as_float, as_pair
+from autograder.engine.answers import BadAnswer, SubmissionError, as_array, as_float, as_pair
 from autograder.engine.student import Student
 
 FILE = NOTEBOOK
@@ -252,11 +252,32 @@ def lands_near_200(loss_on_pred: LossOnPred) -> dict[float, float]:
                        "low pass lands at R = " + ", ".join(
                            f"{r:.4g} ohm (from R0 = {r0:g})" for r0, r in learned.items())
                        + ": not all light the LEDs as desired or lie within "
-                       f"{BINARY_TOLERANCE:.0%} "
-                       "of 200 ohm. Plain MSE pulls the off-LEDs' targets to 0, so the "
-                       "balance lands far from 200 ohm.") \
+                       f"{BINARY_TOLERANCE:.0%} of 200 ohm." + plain_mse_cause(loss_on_pred)) \
             from None
     return learned
+
+
+def plain_mse_cause(loss_on_pred: LossOnPred) -> str:
+    """"Likely cause: plain MSE" only when the student's loss is plain MSE, up to a constant
+    factor (a sum, a 1/2): its values (from the worker) over mean((pred - target)^2) on the
+    magnitudes of PROBE_RESISTORS are one positive number. A misconception is named only
+    when the student's code shows it; "" otherwise (and in the kit, which names no causes)."""
+    # BEGIN GRADER ONLY
+    from autograder.checks.misconceptions import LIKELY
+
+    target = co.leds(co.lowpass(co.FREQS, co.R_LP))
+    preds = [co.lowpass(co.FREQS, r) for r in PROBE_RESISTORS]
+    try:
+        ratios = [loss_on_pred(pred)[0] / float(co.mse(pred, target)) for pred in preds]
+    except SubmissionError:  # it failed on a probe: it shows nothing
+        return ""
+    if not (ratios[0] > 0 and all(abs(r - ratios[0]) <= 1e-6 * ratios[0] for r in ratios)):
+        return ""
+    return (f"\n{LIKELY}loss_fn_binary is plain MSE (its values are mean((pred - target)^2) "
+            "times one constant): it pulls the off-LEDs' magnitudes all the way to 0, so the "
+            "balance lands far from 200 ohm.")
+    # KIT: return ""
+    # END GRADER ONLY
 
 
 @weight(1)
@@ -271,6 +292,7 @@ def check_loss_fn_binary(student: Student) -> str:
 
 @weight(1)
 @number("5.9")
+@uses("loss_fn_binary")
 @tags("q5e")
 def check_q5e(student: Student) -> str:
     """q5e_resistor: learned from binary data with the adjusted loss"""
@@ -288,14 +310,22 @@ def circuit_args(resistors: tuple[float, ...]) -> tuple[tuple, tuple[int, ...]]:
     return (co.FREQS.numpy(), *resistors, co.C), tuple(range(len(resistors) + 1))
 
 
+RESISTORS = {"evaluate_hp_circuit": ("R",), "evaluate_bp_circuit": ("R_high", "R_low")}
+
+
+def named(name: str, resistors: tuple[float, ...]) -> str:
+    """The resistor arguments as the handout's signature names them: "R_high=200, R_low=60"."""
+    return ", ".join(f"{n}={r:g}" for n, r in zip(RESISTORS[name], resistors, strict=True))
+
+
 def circuit_values(student: Student, name: str, expected: torch.Tensor,
                    *resistors: float) -> None:
     """The student's function (no gradient asked) against the model."""
     args, tensors = circuit_args(resistors)
-    at = ", ".join(f"{r:g}" for r in resistors)
+    at = named(name, resistors)
     given = as_array(student.call(name, *args, tensors=tensors), (len(co.FREQS),),
                      f"{name}(freqs, {at}, C)")
-    assert_close(f"{name} at R = {at}", given, expected.detach().numpy(), 1e-9, 1.0)
+    assert_close(f"{name} at {at}", given, expected.detach().numpy(), 1e-9, 1.0)
 
 
 def circuit_gradients(student: Student, name: str, model: Callable[..., torch.Tensor],
@@ -311,14 +341,14 @@ def circuit_gradients(student: Student, name: str, model: Callable[..., torch.Te
                        "(not numpy, math or float()).") from None
     rs = tuple(torch.tensor(r, dtype=torch.float64) for r in resistors)
     expected = torch.autograd.functional.jacobian(lambda *r: model(co.FREQS, *r), rs)
-    at = ", ".join(f"{x:g}" for x in resistors)
-    for i, want in enumerate(expected):
-        given = None if grads is None else grads[i]
+    at = named(name, resistors)
+    for wrt, want in zip(RESISTORS[name], expected, strict=True):
+        given = None if grads is None else grads[RESISTORS[name].index(wrt)]
         if given is None:
-            raise Mismatch(f"{name}: no gradient flows to its resistor argument {i + 2} "
+            raise Mismatch(f"{name}: no gradient flows to its argument {wrt} "
                            "(use torch operations on R, not numpy or float()).")
-        given = as_array(given, (len(co.FREQS),), f"d {name} / d R (argument {i + 2})")
-        assert_close(f"d {name} / d R at R = {at} (argument {i + 2})", given, want.numpy(),
+        given = as_array(given, (len(co.FREQS),), f"d {name} / d {wrt}")
+        assert_close(f"d {name} / d {wrt} at {at}", given, want.numpy(),
                      1e-8, float(want.abs().max()))
 
 
@@ -344,6 +374,7 @@ def check_hp_gradient(student: Student) -> str:
 
 @weight(1)
 @number("5.12")
+@uses("evaluate_hp_circuit", "loss_fn_binary")
 @tags("q5f")
 def check_q5f(student: Student) -> str:
     """q5f_resistor: the high pass learned from binary data"""
@@ -357,6 +388,7 @@ BP_PROBES = ((200.0, 60.0), (900.0, 900.0), (50.0, 300.0))
 
 @weight(1)
 @number("5.13")
+@uses("evaluate_hp_circuit")
 @tags("q5g")
 def check_bp_values(student: Student) -> str:
     """evaluate_bp_circuit: the band-pass magnitudes"""
@@ -367,6 +399,7 @@ def check_bp_values(student: Student) -> str:
 
 @weight(1)
 @number("5.14")
+@uses("evaluate_hp_circuit")
 @tags("q5g")
 def check_bp_gradients(student: Student) -> str:
     """evaluate_bp_circuit: autograd's gradients for both resistors"""
@@ -377,6 +410,7 @@ def check_bp_gradients(student: Student) -> str:
 
 @weight(1)
 @number("5.15")
+@uses("evaluate_bp_circuit", "loss_fn_binary")
 @tags("q5g")
 def check_q5g(student: Student) -> str:
     """q5g_resistors: (R_high, R_low) of the band pass learned from binary data"""
@@ -394,6 +428,7 @@ def check_q5g(student: Student) -> str:
 
 @weight(1)
 @number("5.16")
+@uses("evaluate_bp_circuit")
 @tags("q5h")
 def check_q5h(student: Student) -> str:
     """q5h_cutoffs: the two corners of the two-ReLU Bode fit of the band pass"""
@@ -418,6 +453,7 @@ def corner(name: str, given: float, expected: float) -> str:
 
 @weight(1)
 @number("5.17")
+@uses("evaluate_hp_circuit", "evaluate_bp_circuit", "loss_fn_binary")
 @tags("q5i")
 def check_q5i(student: Student) -> str:
     """q5i_resistors: the whole color organ trained on one-hot data"""

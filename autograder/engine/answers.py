@@ -7,6 +7,7 @@ text is the sentence the student reads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -30,8 +31,8 @@ def read_reply(reply: Any, what: str, missing: Callable[[str], str]) -> Any:
     """The value in a worker's reply (worker.answer), marked single precision when the
     student's was; the student's exception, a missing name (`missing(name)` says it) or a
     malformed reply raised."""
-    if not isinstance(reply, dict) or not (set(reply) == {"error"}
-                                           or {"ok"} <= set(reply) <= {"ok", "single"}):
+    if not isinstance(reply, dict) or not (set(reply) == {"error"} or {"ok"} <= set(reply)
+                                           <= {"ok", "single", "modified"}):
         raise SubmissionError(f"{what}: the answer could not be read.")
     if "error" in reply:
         raise _student_error(what, reply["error"])
@@ -39,6 +40,18 @@ def read_reply(reply: Any, what: str, missing: Callable[[str], str]) -> Any:
     if isinstance(value, dict) and set(value) == {"__missing__"}:
         raise SubmissionError(missing(what.split("(")[0]))
     return as_single(value) if reply.get("single") is True else value
+
+
+_ARGUMENT = re.compile(r"[A-Za-z_]\w{0,39}|argument \d{1,2}")
+
+
+def modified_arguments(reply: Any) -> list[str]:
+    """The arguments a call changed in place, as a worker's reply names them (worker.modified):
+    at most 10 parameter names; anything else in the untrusted reply is ignored."""
+    names = reply.get("modified") if isinstance(reply, dict) else None
+    if not isinstance(names, list) or len(names) > 10:
+        return []
+    return [n for n in names if isinstance(n, str) and _ARGUMENT.fullmatch(n)]
 
 
 def _student_error(what: str, error: Any) -> SubmissionError:

@@ -17,6 +17,7 @@ from autograder.engine import notebook
 from autograder.engine.answers import (
     NotImplementedYet,
     SubmissionError,
+    modified_arguments,
     read_reply,
     sentence,
 )
@@ -66,6 +67,7 @@ class Student:
         self._code_cells: list[int] = []
         self._stop_before: int | None = None  # a notebook cell that hung or ended the worker
         self._skip: set[int] = set()  # cells interrupted once: not run again on a restart
+        self.modified: dict[str, set[str]] = {}  # function -> arguments it changed in place
 
     # -- lifecycle
 
@@ -244,7 +246,26 @@ class Student:
         except WorkerLost as exc:
             self.lost.append(f"{what}: {exc.reason}")
             raise SubmissionError(f"{what} did not return: {exc.reason}.") from None
+        if message["op"] == "call" and modified_arguments(reply):
+            self.modified.setdefault(message["name"], set()).update(modified_arguments(reply))
         return read_reply(reply, what, self._missing)
+
+    @property
+    def graded(self) -> bool:
+        """Whether the file was there and ran (it may still have raised in places)."""
+        return self.path is not None and self._load_failed is None
+
+    def sources(self) -> list[str]:
+        """The student's source as the grader read it (never run here): the notebook's code
+        cells, or the file's text ([] before it was read, or when it cannot be)."""
+        if self._cells:
+            return [c.source for c in self._cells.values() if c.kind == "code"]
+        if self.path is None or self.path.suffix == ".ipynb":
+            return []
+        try:
+            return [self.path.read_text(encoding="utf-8", errors="replace")]
+        except OSError:
+            return []
 
     def value(self, name: str) -> Any:
         """The plain-data value of a module-level name (validate it with `as_*`)."""

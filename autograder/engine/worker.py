@@ -9,6 +9,7 @@ since nothing in this process can be trusted.
 
 from __future__ import annotations
 
+import inspect
 import random
 import sys
 import traceback
@@ -174,7 +175,9 @@ class Session:
         positions in `tensors` go in as float64 torch tensors, the others as sent (numpy
         arrays, Python floats); with `wrt` (positions among `tensors`) those tensors require
         grad and the reply is {"value", "grads"}: the Jacobian of the output with respect to
-        each (None: no gradient reached the output). Otherwise the reply is `answer`."""
+        each (None: no gradient reached the output). Otherwise the reply is `answer`. An
+        array or tensor argument the function changed in place is named in the reply's
+        "modified" (the student's parameter names): the grader tells them so."""
         tensors, wrt = _positions(tensors, args, "tensors"), _positions(wrt, args, "wrt")
         if not set(wrt) <= set(tensors):
             raise ProtocolError("wrt must name arguments that are tensors")
@@ -186,24 +189,51 @@ class Session:
         targs = list(args)
         for i in tensors:
             targs[i] = torch.tensor(args[i], dtype=torch.float64, requires_grad=i in wrt)
+        before = {i: torch.Tensor.detach(a).clone() if isinstance(a, torch.Tensor) else a.copy()
+                  for i, a in enumerate(targs) if isinstance(a, (np.ndarray, torch.Tensor))}
         out = fn(*targs)
-        if not wrt:
-            return answer(out)
-        if not isinstance(out, torch.Tensor):
-            return answer(out, {"value": to_plain(out), "grads": None})
-        flat = out.reshape(-1)
-        if not flat.requires_grad:  # computed without torch: no gradient reached the output
-            return answer(out, {"value": to_plain(out), "grads": None})
-        jac = [np.zeros((flat.numel(),) + tuple(targs[i].shape)) for i in wrt]
-        for k in range(flat.numel()):
-            grads = torch.autograd.grad(flat[k], [targs[i] for i in wrt], retain_graph=True,
-                                        allow_unused=True)
-            for j, g in enumerate(grads):
-                if g is not None:
-                    jac[j][k] = g.detach().numpy()
-        shaped = [j.reshape(tuple(out.shape) + tuple(targs[i].shape))
-                  for j, i in zip(jac, wrt, strict=True)]
-        return answer(out, {"value": to_plain(out), "grads": shaped})
+        changed = modified(fn, targs, before)
+        reply = _reply(out, targs, wrt)
+        return {**reply, "modified": changed} if changed else reply
+
+
+def modified(fn: Any, args: list[Any], before: dict[int, Any]) -> list[str]:
+    """The parameters (named as the student's function names them) whose array or tensor
+    the call changed in place: `before` holds copies made before the call."""
+    try:
+        params = [p.name for p in inspect.signature(fn).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        params = []
+    changed = []
+    for i, copy in before.items():
+        now = torch.Tensor.detach(args[i]) if isinstance(args[i], torch.Tensor) else args[i]
+        same = (torch.equal(now, copy) if isinstance(now, torch.Tensor)
+                else np.array_equal(now, copy, equal_nan=True))
+        if not same:
+            changed.append(params[i] if i < len(params) else f"argument {i + 1}")
+    return changed
+
+
+def _reply(out: Any, targs: list[Any], wrt: list[int]) -> dict[str, Any]:
+    """`Session.call`'s reply: `answer`, or the value and its Jacobians when `wrt`."""
+    if not wrt:
+        return answer(out)
+    if not isinstance(out, torch.Tensor):
+        return answer(out, {"value": to_plain(out), "grads": None})
+    flat = out.reshape(-1)
+    if not flat.requires_grad:  # computed without torch: no gradient reached the output
+        return answer(out, {"value": to_plain(out), "grads": None})
+    jac = [np.zeros((flat.numel(),) + tuple(targs[i].shape)) for i in wrt]
+    for k in range(flat.numel()):
+        grads = torch.autograd.grad(flat[k], [targs[i] for i in wrt], retain_graph=True,
+                                    allow_unused=True)
+        for j, g in enumerate(grads):
+            if g is not None:
+                jac[j][k] = g.detach().numpy()
+    shaped = [j.reshape(tuple(out.shape) + tuple(targs[i].shape))
+              for j, i in zip(jac, wrt, strict=True)]
+    return answer(out, {"value": to_plain(out), "grads": shaped})
 
 
 class ProtocolError(ValueError):

@@ -22,6 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from autograder.feedback import FIX_FIRST
+from autograder.mdtext import as_text
 from autograder.results import label
 from autograder.staff import plots
 
@@ -51,7 +53,7 @@ def load(out: Path) -> list[Graded]:
     for path in sorted(out.glob("*/results.json")):
         identity = path.with_name(SUBMITTERS)
         who = json.loads(identity.read_text()) if identity.is_file() else {}
-        graded.append(Graded(path.parent.name, json.loads(path.read_text(encoding="utf-8")),
+        graded.append(Graded(path.parent.name, as_text(json.loads(path.read_text(encoding="utf-8"))),
                              who.get("submitters", []), who.get("created_at", ""),
                              who.get("note", f"no {SUBMITTERS}: identified by folder name")))
     return graded
@@ -198,7 +200,7 @@ def failure_message(output: str) -> str:
     """A failed test's message as staff compare it: its first line that is not a note,
     numbers replaced by '#' so that the same mistake with other values counts once."""
     lines = [line for line in output.splitlines()
-             if line.strip() and not line.startswith(("Note:", "Likely cause: "))]
+             if line.strip() and not line.startswith(("Note:", "Likely cause: ", FIX_FIRST))]
     first = lines[0] if lines else "(no message)"
     return re.sub(r"(?<![\w.])-?\d+(\.\d+)?(e[-+]?\d+)?(?!\w)", "#", first)[:140]
 

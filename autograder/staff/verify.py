@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from autograder.mdtext import text_of
 from autograder.staff import batch
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -91,7 +92,7 @@ def mutant_row(m: Any, data: dict[str, Any]) -> Row:
     """(d): the parts the mutant lost against those it declares, and, for a wrong one,
     whether its failed tests' feedback holds the phrase it declares (named when not)."""
     lost = lost_parts(data)
-    feedback = "\n".join(t["output"] for t in data["tests"] if t["status"] == "failed")
+    feedback = "\n".join(text_of(t) for t in data["tests"] if t["status"] == "failed")
     said = m.says in feedback if m.loses else True
     got = (" ".join(sorted(lost)) or "(none)") + ("" if said else
                                                    f'; feedback lacks "{m.says}"')
