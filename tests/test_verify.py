@@ -22,7 +22,7 @@ def test_verify_passes_and_lists_every_mutant() -> None:
     assert "(e) same results twice" in done.stdout and " 0 failed" in done.stdout
     assert "kill matrix: " in done.stdout
     assert sum(line.startswith("(f) ") for line in done.stdout.splitlines()) == 2 * len(
-        margins.TOLERANCES)
+        margins.TOLERANCES) + len(margins.Q5_TOLERANCES)
 
 
 def test_verify_fails_when_a_mutant_claims_the_wrong_part(tmp_path: Path) -> None:
@@ -102,6 +102,10 @@ def test_a_tolerance_loosened_past_its_nearest_wrong_variant_fails_its_margin_ro
     check, _, got, ok = margins.margin(margins._q1(), single=False)
     assert not ok and got.endswith("the nearest wrong variant passes"), got
     assert check.startswith("(f) Q1 RTOL")
+    # and 5.4 accepting any positive q5c_resistor
+    monkeypatch.setattr(q5, "MAGNITUDE_TOLERANCE", float("inf"))
+    row = next(r for r in margins.q5_rows() if "MAGNITUDE_TOLERANCE" in r[0])
+    assert not row[3] and "(q5c_two_percent_off): the nearest wrong variant passes" in row[2]
 
 
 def test_a_tolerance_tightened_below_a_correct_approach_fails_its_margin_row(

@@ -231,9 +231,57 @@ def margin(t: Tolerance, single: bool) -> tuple[str, str, str, bool]:
     return (f"(f) {what}", "correct <= tolerance < wrong", got, ok)
 
 
+# Q5's single-criterion relative tolerances: (constant, test, answer as the evidence names it)
+Q5_TOLERANCES = (("TOLERANCE", "5.1", "q5a_resistor"), ("CUTOFF_TOLERANCE", "5.3", "q5b"),
+                 ("MAGNITUDE_TOLERANCE", "5.4", "q5c_resistor"),
+                 ("PLAIN_MSE_TOLERANCE", "5.7", "q5d_resistor"))
+# A known-wrong variant's value the evidence does not record: q5c_two_percent_off reports
+# 1.02 times the learned resistor (200.00066 ohm, docs/q5-evidence.md).
+Q5_VARIANTS = {"q5c_resistor": [("q5c_two_percent_off", "(204.00067)")]}
+
+
+def q5_deviation(answer: str, values: str) -> float:
+    """The relative deviation a Q5 check measures for a recorded answer: from 200 ohm (a, c),
+    from the resistor's own cutoff (b), from plain MSE's minimiser (d)."""
+    from autograder.checks import color_organ as co
+
+    numbers = [float(x) for x in values.strip("()").split(",")]
+    expected = {"q5a_resistor": co.R_LP, "q5c_resistor": co.R_LP,
+                "q5b": co.cutoff(numbers[0]) if answer == "q5b" else 0.0,
+                "q5d_resistor": co.plain_mse_minimiser() if answer == "q5d_resistor" else 0.0}
+    return abs(numbers[-1] - expected[answer]) / expected[answer]
+
+
+def q5_rows() -> list[tuple[str, str, str, bool]]:
+    """(f) for Q5: each single-criterion tolerance between the documented approaches
+    (tests/test_q5_tolerances.py, values recorded in docs/q5-evidence.md from training runs
+    too slow to repeat here) that it must admit and the nearest it must reject. Q5's
+    either-or tolerances (BINARY_TOLERANCE, BANDPASS_TOLERANCE, CUTOFF_FACTOR: within the
+    tolerance or lighting the LEDs as desired) are held approach by approach there."""
+    from autograder.checks import q5
+    from tests.test_q5_tolerances import CORRECT, WRONG
+
+    found = []
+    for constant, test, answer in Q5_TOLERANCES:
+        good = {a: q5_deviation(answer, v) for name, a, v in CORRECT if name == answer}
+        bad = {a: q5_deviation(answer, v) for name, a, v in WRONG if name == answer}
+        bad |= {a: q5_deviation(answer, v) for a, v in Q5_VARIANTS.get(answer, [])}
+        tol = getattr(q5, constant)
+        worst, nearest = max(good, key=good.get), min(bad, key=bad.get)
+        ok = good[worst] <= tol < bad[nearest]
+        found.append((f"(f) Q5 {constant} ({test}), documented approaches",
+                      "correct <= tolerance < wrong",
+                      f"correct {good[worst]:.1e} ({worst}) <= {tol:.0e} < {bad[nearest]:.1e} "
+                      f"({nearest})" + ("" if ok else ": " + (
+                          "a correct approach fails" if good[worst] > tol else
+                          "the nearest wrong variant passes")), ok))
+    return found
+
+
 def rows() -> list[tuple[str, str, str, bool]]:
-    """(f): a float64 and a float32 row for each tolerance."""
-    return [margin(make(), single) for make in TOLERANCES for single in (False, True)]
+    """(f): a float64 and a float32 row for each tolerance of Q1, Q2, Q4; one for Q5's."""
+    return [margin(make(), single) for make in TOLERANCES
+            for single in (False, True)] + q5_rows()
 
 
 if __name__ == "__main__":
