@@ -147,6 +147,8 @@ MUTANTS = [
     _hw0("step_growth_alpha_in_float32", "return eta * np.linalg.norm(F, 2) * np.linalg.norm(y)",
          "return eta * np.linalg.norm(F.astype(np.float32), 2) * np.linalg.norm(y)", "1.4 1.5",
          "allowed 1e-8"),
+    _hw0("gd_step_elementwise", "return w - eta * (F.T @ (F @ w - y))",
+         "return w - eta * (F.T * (F @ w - y))", "1.1 1.2", "shape"),
     _hw0("max_stable_lr_forgets_square", "return 2.0 / alpha**2", "return 2.0 / alpha", "1.3",
          cause="this is what 2 / sigma_max(F) gives: the condition is on eta sigma_max(F)^2."),
     _hw0("error_bound_one_step_fewer", "return k * step_growth_bound", "return (k - 1) * "
@@ -208,6 +210,10 @@ MUTANTS = [
     _hw0("q4b_simulates_ascent", "return w - lr * dl_dphi * active * x, b - lr * dl_dphi * active",
          "return w + lr * dl_dphi * active * x, b + lr * dl_dphi * active",
          "4.7 4.9 4.10 4.11 4.12", "case (ii)"),
+    _hw0("q4d_elementwise_residual", "residual = W2 @ np.maximum(z, 0.0) - y",
+         "residual = W2 * np.maximum(z, 0.0) - y", "4.14",
+         cause="this is what W2 * relu(z) gives, one residual per unit: f(x) = W2 relu(W1 x "
+         "+ b) sums over the units (W2 @ relu(z)), and every unit sees that one residual."),
     _hw0("q4d_relu_gradient_one_at_zero", "active = z > 0", "active = z >= 0", "4.14",
          cause="this is what a ReLU gradient of 1 at 0 gives: the handout's ReLU has gradient "
          "0 at 0, so a unit with W1_i x + b_i = 0 exactly passes no gradient."),
