@@ -24,11 +24,12 @@ RTOL = 1e-9  # rounding only: every correct formula agrees far closer than this
 BOUND_RTOL = 1e-8  # max_stable_lr and the bounds: a norm or an SVD rounds a little more
 
 
-# Families of F, the first the handout's (hypothesis shrinks towards it): singular values
-# spread over 10 to 14 decades (nearly rank one: there the Frobenius norm and the 2-norm agree
-# to 1e-7, so only the other families tell them apart), within a factor 3 of each other,
-# the same with the smallest ones exactly 0 (rank-deficient), and y = 0 (nothing to fit).
-FAMILIES = ("ill-conditioned", "well-conditioned", "rank-deficient", "zero y")
+# Families of F: singular values within a factor 3 of each other (first: hypothesis shrinks
+# towards it, so a failing input is shown there when one fails, where a wrong answer is
+# plainly off), spread over 10 to 14 decades as the handout's (nearly rank one: there the
+# Frobenius norm and the 2-norm agree to 1e-7, a difference that reads like rounding), the
+# same with the smallest ones exactly 0 (rank-deficient), and y = 0 (nothing to fit).
+FAMILIES = ("well-conditioned", "ill-conditioned", "rank-deficient", "zero y")
 
 
 def singular_values(family: str, alpha: float, r: int, decades: int,
