@@ -150,7 +150,8 @@ MUTANTS = [
     _hw0("gd_step_elementwise", "return w - eta * (F.T @ (F @ w - y))",
          "return w - eta * (F.T * (F @ w - y))", "1.1 1.2", "shape"),
     _hw0("max_stable_lr_forgets_square", "return 2.0 / alpha**2", "return 2.0 / alpha", "1.3",
-         cause="this is what 2 / sigma_max(F) gives: the condition is on eta sigma_max(F)^2."),
+         cause="this is what a rate proportional to 1 / sigma_max(F) gives; redo the "
+         "condition the eigenvalues of I - eta F^T F must meet."),
     _hw0("error_bound_one_step_fewer", "return k * step_growth_bound", "return (k - 1) * "
          "step_growth_bound", "1.5", cause="this is what k - 1 steps give: after k steps the "
          "iterate has grown k times at most."),
