@@ -60,7 +60,7 @@ def check_q7_mean(student: Student) -> str:
 MUTANTS = '''
 MUTANTS += [
     _hw0("q7_mean_of_empty_slice", "return float(np.mean(x))",
-         "return float(np.mean(x[len(x):]))", "q7",
+         "return float(np.mean(x[len(x):]))", "7.1",
          cause="this is what the mean of an empty slice gives (NaN): x[len(x):] is empty."),
     _hw0("q7_mean_by_sum", "return float(np.mean(x))", "return float(np.sum(x) / len(x))"),
 ]
@@ -121,7 +121,7 @@ def test_a_question_added_by_the_recipe_is_graded_verified_and_shipped(tmp_path:
     rows = {line.split()[0] + " " + line.split()[1]: line for line in verified.splitlines()
             if line.startswith("(")}
     assert "45/45" in rows["(b) reference"] and "0/45" in rows["(c) template"]
-    assert rows["(d) q7_mean_of_empty_slice"].split()[-3:] == ["q7", "q7", "ok"]
+    assert rows["(d) q7_mean_of_empty_slice"].split()[-3:] == ["7.1", "7.1", "ok"]
     assert rows["(d) q7_mean_by_sum"].endswith("ok")  # (none) lost
     assert verified.rstrip().endswith("0 failed")
     # 5. the docs: the Scoring table regenerated from the checks

@@ -42,9 +42,14 @@ class Mutant:
     file: str
     old: str
     new: str
-    loses: frozenset[str]
+    fails: frozenset[str]  # the test numbers it fails ("1.4", "5.8"): the claim verify proves
     says: str = ""
     cause: str = ""  # a TA's sentence, for a mutant of an hw0.py function
+
+    @property
+    def loses(self) -> frozenset[str]:
+        """The parts (q1, q5c, ...) of the tests it fails."""
+        return frozenset(part_of(number) for number in self.fails)
 
     def apply(self) -> str:
         """The mutated file's text (for a notebook, `old` is sought in the cells' source)."""
@@ -77,121 +82,187 @@ class Mutant:
         return None
 
 
-def _nb(name: str, old: str, new: str, loses: str = "", says: str = "") -> Mutant:
-    return Mutant(name, NOTEBOOK, old, new, frozenset(loses.split()), says)
+@cache
+def part_of(number: str) -> str:
+    """The part a test number belongs to: "4.13" -> "q4c"."""
+    from autograder.checks import all_checks
+
+    return next(c.part for c in all_checks() if c.number == number)
 
 
-def _hw0(name: str, old: str, new: str, loses: str = "", says: str = "",
+def _nb(name: str, old: str, new: str, fails: str = "", says: str = "") -> Mutant:
+    return Mutant(name, NOTEBOOK, old, new, frozenset(fails.split()), says)
+
+
+def _hw0(name: str, old: str, new: str, fails: str = "", says: str = "",
          cause: str = "") -> Mutant:
-    """An hw0.py mutant; one with a `cause` must name it in its feedback."""
-    return Mutant(name, HW0_PY, old, new, frozenset(loses.split()),
+    """An hw0.py mutant; one with a `cause` must name it in its feedback. `fails`: the
+    numbers of the tests it fails, space-separated."""
+    return Mutant(name, HW0_PY, old, new, frozenset(fails.split()),
                   says or (LIKELY + cause if cause else ""), cause)
 
+
+FROBENIUS = ("this is what the Frobenius norm of F gives: for a matrix, np.linalg.norm(F) is "
+             "the Frobenius norm and np.linalg.norm(F, 2) the largest singular value.")
 
 MUTANTS = [
     # ---- Q1: wrong
     _hw0("gd_step_ascends", "return w - eta * (F.T @ (F @ w - y))",
-         "return w + eta * (F.T @ (F @ w - y))", "q1",
+         "return w + eta * (F.T @ (F @ w - y))", "1.1 1.2",
          cause="this is what w + eta F^T (F w - y) gives: the step goes uphill; check the "
          "sign of the gradient step."),
     _hw0("gd_step_no_transpose", "return w - eta * (F.T @ (F @ w - y))",
-         "return w - eta * (F @ (F @ w - y))", "q1",
+         "return w - eta * (F @ (F @ w - y))", "1.1 1.2",
          cause="this is what w - eta F (F w - y) gives: F is not transposed; check the "
          "gradient of 1/2 ||y - F w||^2 with respect to w."),
-    _hw0("gd_iterates_without_w0", "rows = [w]", "rows = []", "q1",
+    _hw0("gd_iterates_without_w0", "rows = [w]", "rows = []", "1.2",
          cause="this is what leaving out the starting row gives: the rows are w_0 = 0, w_1, "
          "..., w_k, k + 1 of them."),
-    _hw0("max_stable_lr_one_over", "return 2.0 / alpha**2", "return 1.0 / alpha**2", "q1",
+    _hw0("max_stable_lr_one_over", "return 2.0 / alpha**2", "return 1.0 / alpha**2", "1.3",
          cause="this is what 1 / sigma_max(F)^2 gives; redo the condition the eigenvalues "
          "of I - eta F^T F must meet."),
     _hw0("max_stable_lr_frobenius", "alpha = np.linalg.norm(F, 2)",
-         "alpha = np.linalg.norm(F)", "q1",
-         cause="this is what the Frobenius norm of F gives: for a matrix, np.linalg.norm(F) "
-         "is the Frobenius norm and np.linalg.norm(F, 2) the largest singular value."),
+         "alpha = np.linalg.norm(F)", "1.3",
+         cause=FROBENIUS),
     _hw0("step_growth_sigma_min", "return eta * np.linalg.norm(F, 2) * np.linalg.norm(y)",
-         "return eta * np.linalg.norm(F, -2) * np.linalg.norm(y)", "q1",
+         "return eta * np.linalg.norm(F, -2) * np.linalg.norm(y)", "1.4 1.5",
          cause="this is what the smallest singular value of F gives (np.linalg.norm(F, -2)); "
          "the bound uses alpha, the largest."),
-    _hw0("error_bound_forgets_w_star", "+ np.linalg.norm(w_star)", "", "q1",
+    _hw0("error_bound_forgets_w_star", "+ np.linalg.norm(w_star)", "", "1.5",
          cause="this is what leaving out the ||w*|| term gives: w_0 = 0 already starts "
          "||w*|| away from w*."),
     _hw0("eig_range_zero_to_one",
          "Q1_EIG_RANGE = (1.0 - _ETA_SIGMA_SQ[1], 1.0 - _ETA_SIGMA_SQ[0])",
-         "Q1_EIG_RANGE = (0.0, 1.0)", "q1", "Q1_EIG_RANGE"),
+         "Q1_EIG_RANGE = (0.0, 1.0)", "1.6", "Q1_EIG_RANGE"),
+    _hw0("step_growth_frobenius", "return eta * np.linalg.norm(F, 2) * np.linalg.norm(y)",
+         "return eta * np.linalg.norm(F) * np.linalg.norm(y)", "1.4 1.5",
+         cause=FROBENIUS),
+    _hw0("gd_iterates_lags_a_step", "        w = gd_step(F, y, w, eta)\n        rows.append(w)",
+         "        rows.append(w)\n        w = gd_step(F, y, w, eta)", "1.2",
+         cause="this is what appending w before the step gives: row t must be w_t, after t "
+         "steps."),
+    # Near the tolerances: a float64 answer with a piece computed in float32 (torch.Tensor(F)
+    # is float32) is off by float32's rounding, ~1e-7, which only a float32 answer may be. No
+    # cause: in float32 throughout they are right (a float32 answer is allowed its rounding).
+    _hw0("gd_step_gradient_in_float32", "return w - eta * (F.T @ (F @ w - y))",
+         "return w - eta * (F.T @ (F @ w - y)).astype(np.float32)", "1.1 1.2", "allowed 1e-9"),
+    _hw0("step_growth_alpha_in_float32", "return eta * np.linalg.norm(F, 2) * np.linalg.norm(y)",
+         "return eta * np.linalg.norm(F.astype(np.float32), 2) * np.linalg.norm(y)", "1.4 1.5",
+         "allowed 1e-8"),
+    _hw0("gd_step_elementwise", "return w - eta * (F.T @ (F @ w - y))",
+         "return w - eta * (F.T * (F @ w - y))", "1.1 1.2", "shape"),
+    _hw0("max_stable_lr_forgets_square", "return 2.0 / alpha**2", "return 2.0 / alpha", "1.3",
+         cause="this is what a rate proportional to 1 / sigma_max(F) gives; redo the "
+         "condition the eigenvalues of I - eta F^T F must meet."),
+    _hw0("error_bound_one_step_fewer", "return k * step_growth_bound", "return (k - 1) * "
+         "step_growth_bound", "1.5", cause="this is what k - 1 steps give: after k steps the "
+         "iterate has grown k times at most."),
     # ---- Q2: wrong
     _hw0("gamma_from_sigma_not_inverted", "np.linalg.cholesky(np.linalg.inv(Sigma)).T",
-         "np.linalg.cholesky(Sigma).T", "q2",
+         "np.linalg.cholesky(Sigma).T", "2.1 2.5",
          cause="this is what a Cholesky factor of Sigma gives: Gamma^T Gamma must be "
          "Sigma^{-1}, the inverse."),
     _hw0("gamma_from_sigma_untransposed", "np.linalg.cholesky(np.linalg.inv(Sigma)).T",
-         "np.linalg.cholesky(np.linalg.inv(Sigma))", "q2",
+         "np.linalg.cholesky(np.linalg.inv(Sigma))", "2.1 2.5",
          cause="this is what the Cholesky factor L of Sigma^{-1} gives as it is: "
          "np.linalg.cholesky returns L with L L^T = Sigma^{-1}, and L^T L is a different "
          "matrix."),
     _hw0("augment_pads_with_ones", "np.concatenate([y, np.zeros(d)])",
-         "np.concatenate([y, np.ones(d)])", "q2",
+         "np.concatenate([y, np.ones(d)])", "2.2 2.5",
          cause="this is what padding y with ones gives: y_hat = [y; 0] is padded with zeros."),
     _hw0("augment_column_y_hat", "np.concatenate([y, np.zeros(d)])",
-         "np.concatenate([y, np.zeros(d)])[:, None]", "q2",
+         "np.concatenate([y, np.zeros(d)])[:, None]", "2.2 2.5",
          cause="this is what a column y_hat of shape (n+d, 1) gives: y_hat is flat, shape "
          "(n+d,)."),
     _hw0("ols_forgets_inverse", "return np.linalg.lstsq(X, y, rcond=None)[0]",
-         "return X.T @ y", "q2",
+         "return X.T @ y", "2.3 2.5",
          cause="this is what X^T y gives: the normal equations X^T X w = X^T y still have to "
          "be solved for w."),
     _hw0("map_estimate_sigma_not_inverted", "X.T @ X + np.linalg.inv(Sigma)", "X.T @ X + Sigma",
-         "q2", cause="this is what X^T X + Sigma gives: the prior adds Sigma^{-1}, the "
+         "2.4", cause="this is what X^T X + Sigma gives: the prior adds Sigma^{-1}, the "
          "inverse."),
     # ---- Q3, Q4, Q6: wrong (more wrong answers, checked one by one: tests/test_q3_q4_checks.py)
-    _hw0("q3a_column", 'Q3A = "c.T"', 'Q3A = "c"', "q3a", "(the derivative of a scalar by a "
+    _hw0("q3a_column", 'Q3A = "c.T"', 'Q3A = "c"', "3.1", "(the derivative of a scalar by a "
          "column vector is a row)"),
-    _hw0("q3d_forgets_a_transpose", 'Q3D = "x.T @ (A + A.T)"', 'Q3D = "2 * x.T @ A"', "q3d",
+    _hw0("q3d_forgets_a_transpose", 'Q3D = "x.T @ (A + A.T)"', 'Q3D = "2 * x.T @ A"', "3.4",
          "The entries differ"),
-    _hw0("q3e_always_true", 'Q3E = "A == A.T"', 'Q3E = "A == A"', "q3e", "holds for every A"),
+    _hw0("q3e_always_true", 'Q3E = "A == A.T"', 'Q3E = "A == A"', "3.5", "holds for every A"),
     _hw0("q4a_dw_without_relu_mask", '"inactive": "0"}\n# END SOLUTION\n# BEGIN SOLUTION\n# '
          'TEMPLATE: Q4A_DL_DB', '"inactive": "(phi - y)*x"}\n# END SOLUTION\n# BEGIN SOLUTION'
-         '\n# TEMPLATE: Q4A_DL_DB', "q4a", "wrong in the inactive region"),
+         '\n# TEMPLATE: Q4A_DL_DB', "4.3", "wrong in the inactive region"),
     _hw0("q4b_elbow_of_case_ii_is_not_right", "Q4B = simulate_q4b()",
          'Q4B = {**simulate_q4b(), "ii": {"slope": "decreases", "elbow": "moves_right"}}',
-         "q4b", "case (ii)"),
-    _hw0("q4c_sign", "return -b / W1", "return b / W1", "q4c",
+         "4.8", "case (ii)"),
+    _hw0("q4c_sign", "return -b / W1", "return b / W1", "4.13",
          cause="this is what b / W1 gives: work out again the x at which unit i turns on."),
     _hw0("q4d_without_relu_mask", "dl_dz = residual * W2 * active", "dl_dz = residual * W2",
-         "q4d", cause="this is what leaving out the ReLU mask gives: a unit with "
+         "4.14", cause="this is what leaving out the ReLU mask gives: a unit with "
          "W1_i x + b_i <= 0 passes no gradient, so its elbow does not move."),
-    _hw0("q6_no_collaborators", 'Q6_COLLABORATORS = "none"', 'Q6_COLLABORATORS = " "', "q6",
+    _hw0("q6_no_collaborators", 'Q6_COLLABORATORS = "none"', 'Q6_COLLABORATORS = " "', "6.1",
          "Q6_COLLABORATORS is empty"),
+    _hw0("q3b_column", 'Q3B = "2*x.T"', 'Q3B = "2*x"', "3.2", "is a row"),
+    _hw0("q3c_transposed", 'Q3C = "A"', 'Q3C = "A.T"', "3.3", "the transpose of the derivative"),
+    _hw0("q4a_elbow_sign", 'Q4A_ELBOW = "-b/w"', 'Q4A_ELBOW = "b/w"', "4.1", "is not the elbow"),
+    _hw0("q4a_dl_dphi_sign", 'Q4A_DL_DPHI = "phi - y"', 'Q4A_DL_DPHI = "y - phi"', "4.2",
+         "is wrong in the"),
+    _hw0("q4a_db_without_relu_mask", 'Q4A_DL_DB = {"active": "phi - y", "inactive": "0"}',
+         'Q4A_DL_DB = {"active": "phi - y", "inactive": "phi - y"}', "4.4",
+         "wrong in the inactive region"),
+    _hw0("q4b_dead_relu_learns", "    active = w * x + b > 0\n",
+         "    active = w * x + b > -np.inf\n", "4.5 4.6", "case (i)"),
+    _hw0("q4b_simulates_ascent", "return w - lr * dl_dphi * active * x, b - lr * dl_dphi * active",
+         "return w + lr * dl_dphi * active * x, b + lr * dl_dphi * active",
+         "4.7 4.9 4.10 4.11 4.12", "case (ii)"),
+    _hw0("q4d_elementwise_residual", "residual = W2 @ np.maximum(z, 0.0) - y",
+         "residual = W2 * np.maximum(z, 0.0) - y", "4.14",
+         cause="this is what W2 * relu(z) gives, one residual per unit: f(x) = W2 relu(W1 x "
+         "+ b) sums over the units (W2 @ relu(z)), and every unit sees that one residual."),
+    _hw0("q4d_relu_gradient_one_at_zero", "active = z > 0", "active = z >= 0", "4.14",
+         cause="this is what a ReLU gradient of 1 at 0 gives: the handout's ReLU has gradient "
+         "0 at 0, so a unit with W1_i x + b_i = 0 exactly passes no gradient."),
     # ---- Q5 (the notebook): wrong. Later cells build on earlier ones, as in the handout, so a
     # broken piece also costs the parts that train with it.
     _nb("q5a_typed_in", "q5a_resistor = float(R_fine[mse_to_desired(R_fine).argmin()])",
-        "q5a_resistor = 100.0", "q5a", "not within 5% of 200"),
+        "q5a_resistor = 100.0", "5.1", "not within 5% of 200"),
     _nb("q5b_cutoff_in_radians", "q5b_cutoff = 1 / (2 * math.pi * q5b_resistor * C)",
-        "q5b_cutoff = 1 / (q5b_resistor * C)", "q5b", "q5b_cutoff"),
+        "q5b_cutoff = 1 / (q5b_resistor * C)", "5.3", "q5b_cutoff"),
     _nb("q5c_converging_lr_as_diverging", "q5c_lr_diverges = min(", "q5c_lr_diverges = 1e5 or min(",
-        "q5c", "does not end diverged"),
+        "5.5", "does not end diverged"),
     _nb("q5d_claims_the_desired_resistor", "q5d_resistor = lp_circuit_d.R.item()",
-        "q5d_resistor = 200.0", "q5d", "q5d_resistor"),
+        "q5d_resistor = 200.0", "5.7", "q5d_resistor"),
     _nb("q5e_plain_mse", "return torch.nn.functional.binary_cross_entropy_with_logits(logits, "
-        "target)", "return torch.mean((pred - target) ** 2)", "q5e q5f q5g q5i",
+        "target)", "return torch.mean((pred - target) ** 2)", "5.8 5.9 5.12 5.15 5.17",
         "lands far from 200 ohm"),
     _nb("q5f_numpy_high_pass",
         "    x = 2 * math.pi * freqs * R * C\n    return x / torch.sqrt(1 + x ** 2)",
         "    x = np.asarray(2 * math.pi * freqs * R * C, dtype=float)\n"
-        "    return torch.as_tensor(x / np.sqrt(1 + x ** 2))", "q5f q5g q5i",
+        "    return torch.as_tensor(x / np.sqrt(1 + x ** 2))", "5.11 5.12 5.14 5.15 5.17",
         "no gradient flows"),
     _nb("q5f_numpy_only_high_pass",  # numpy on every argument: C stays a float, as in the notebook
         "    x = 2 * math.pi * freqs * R * C\n    return x / torch.sqrt(1 + x ** 2)",
         "    x = 2 * np.pi * np.asarray(freqs) * np.asarray(R) * C\n"
-        "    return torch.as_tensor(x / np.sqrt(1 + x ** 2))", "q5f q5g q5i",
+        "    return torch.as_tensor(x / np.sqrt(1 + x ** 2))", "5.11 5.12 5.14 5.15 5.17",
         "no gradient flows"),
     _nb("q5g_stages_swapped", "return evaluate_hp_circuit(freqs, R_high, C) * "
         "evaluate_lp_circuit(freqs, R_low, C)", "return evaluate_hp_circuit(freqs, R_low, C) * "
-        "evaluate_lp_circuit(freqs, R_high, C)", "q5g q5h q5i", "evaluate_bp_circuit at R"),
+        "evaluate_lp_circuit(freqs, R_high, C)", "5.13 5.14 5.15 5.16 5.17",
+        "evaluate_bp_circuit at R"),
     _nb("q5h_corners_swapped", "q5h_cutoffs = (float(f_low_fit), float(f_high_fit))",
-        "q5h_cutoffs = (float(f_high_fit), float(f_low_fit))", "q5h", "f_low must be the lower"),
+        "q5h_cutoffs = (float(f_high_fit), float(f_low_fit))", "5.16", "f_low must be the lower"),
     _nb("q5i_forgets_the_band_pass", 'q5i_resistors = {"lp": organ.lp.R.item(), "hp": '
         'organ.hp.R.item(),', 'q5i_resistors = {"lp": organ.lp.R.item(), "hp": 200.0,',
-        "q5i", "q5i_resistors"),
+        "5.17", "q5i_resistors"),
+    _nb("q5b_just_outside_the_interval",
+        "q5b_resistor = float((R_matching.min() + R_matching.max()) / 2)",
+        "q5b_resistor = float(R_matching.max()) + 1.0", "5.2", "q5b_resistor"),
+    _nb("q5c_two_percent_off", "q5c_resistor = lp_circuit.R.item()",  # just past 1%
+        "q5c_resistor = 1.02 * lp_circuit.R.item()", "5.4", "not within 1% of 200"),
+    _nb("q5c_converging_lr_diverges", "q5c_lr_converges = min(",
+        "q5c_lr_converges = q5c_lr_diverges or min(", "5.6", "does not end converged"),
+    _nb("q5f_forgets_two_pi",
+        "    x = 2 * math.pi * freqs * R * C\n    return x / torch.sqrt(1 + x ** 2)",
+        "    x = freqs * R * C\n    return x / torch.sqrt(1 + x ** 2)",
+        "5.10 5.11 5.13 5.14 5.15 5.16 5.17", "evaluate_hp_circuit"),
     # ---- correct alternatives: must keep full marks
     _hw0("gd_step_expanded", "return w - eta * (F.T @ (F @ w - y))",
          "return w - eta * F.T @ F @ w + eta * F.T @ y"),

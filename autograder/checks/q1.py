@@ -22,13 +22,34 @@ from autograder.engine.student import Student
 
 FILE = HW0_PY
 RTOL = 1e-9  # rounding only: every correct formula agrees far closer than this
+BOUND_RTOL = 1e-8  # max_stable_lr and the bounds: a norm or an SVD rounds a little more
+
+
+# Families of F: singular values within a factor 3 of each other (first: hypothesis shrinks
+# towards it, so a failing input is shown there when one fails, where a wrong answer is
+# plainly off), spread over 10 to 14 decades as the handout's (nearly rank one: there the
+# Frobenius norm and the 2-norm agree to 1e-7, a difference that reads like rounding), the
+# same with the smallest ones exactly 0 (rank-deficient), and y = 0 (nothing to fit).
+FAMILIES = ("well-conditioned", "ill-conditioned", "rank-deficient", "zero y")
+
+
+def singular_values(family: str, alpha: float, r: int, decades: int,
+                    rng: np.random.Generator) -> np.ndarray:
+    """r singular values of one family, largest alpha, descending."""
+    if family == "ill-conditioned":
+        return alpha * np.logspace(0, -decades, r)
+    sigma = alpha * np.concatenate([[1.0], np.sort(rng.uniform(1 / 3, 1.0, r - 1))[::-1]])
+    if family == "rank-deficient":
+        sigma[max(1, r // 2):] = 0.0
+    return sigma
 
 
 @st.composite
 def gd_problems(draw: st.DrawFn) -> dict:
-    """Square and rectangular F whose singular values spread over 10 to 14 orders of
-    magnitude (largest alpha), y, a start w, a learning rate eta at which GD cannot diverge
-    (up to 0.9 to 1 times the largest such), k and a w_star."""
+    """Square and rectangular F (2 to 6 by 2 to 6) of one of FAMILIES (largest singular
+    value alpha), y, a start w, a learning rate eta at which GD cannot diverge (up to 0.9 to
+    1 times the largest such), k and a w_star."""
+    family = draw(st.sampled_from(FAMILIES))
     n = draw(st.integers(2, 6))
     d = n if draw(st.booleans()) else draw(st.integers(2, 6))
     decades = draw(st.integers(10, 14))
@@ -39,17 +60,17 @@ def gd_problems(draw: st.DrawFn) -> dict:
     r = min(n, d)
     u, _ = np.linalg.qr(rng.normal(size=(n, n)))
     v, _ = np.linalg.qr(rng.normal(size=(d, d)))
-    sigma = alpha * np.logspace(0, -decades, r)
-    F = u[:, :r] @ np.diag(sigma) @ v[:, :r].T
+    F = u[:, :r] @ np.diag(singular_values(family, alpha, r, decades, rng)) @ v[:, :r].T
     # BEGIN GRADER ONLY
     # Times a factor in (0.9, 1] of the example's own: the kit's recorded etas must not show
     # eta alpha^2 = 2 (max_stable_lr's answer); the grader still tries etas next to it.
     eta = eta_fraction * (1.0 - 0.1 * rng.random()) * 2.0 / np.linalg.norm(F, 2) ** 2
     # KIT: raise LookupError("the kit replays its recorded inputs; it draws none")
     # END GRADER ONLY
+    y = rng.normal(size=n) * 10.0 ** draw(st.integers(-2, 2))
     return {
         "F": F,
-        "y": rng.normal(size=n) * 10.0 ** draw(st.integers(-2, 2)),
+        "y": np.zeros(n) if family == "zero y" else y,
         "w": rng.normal(size=d),
         "eta": eta,
         "k": k,
@@ -59,6 +80,17 @@ def gd_problems(draw: st.DrawFn) -> dict:
 
 def _alpha(p: dict) -> float:
     return float(np.linalg.norm(p["F"], 2))
+
+
+def step_scale(p: dict) -> float:
+    """1.1's scale: ||w|| plus the size of one step, ||eta F^T (F w - y)|| at most."""
+    return float(np.linalg.norm(p["w"]) + p["eta"] * _alpha(p) * (
+        _alpha(p) * np.linalg.norm(p["w"]) + np.linalg.norm(p["y"])))
+
+
+def iterates_scale(p: dict) -> float:
+    """1.2's scale: 1 + k steps of at most the step growth bound each."""
+    return 1.0 + p["k"] * reference().step_growth_bound(p["F"], p["y"], p["eta"])
 
 
 @weight(1)
@@ -72,10 +104,8 @@ def check_gd_step(student: Student) -> str:
         d = p["F"].shape[1]
         given = as_array(student.call("gd_step", p["F"], p["y"], p["w"], p["eta"]), (d,),
                          "gd_step(F, y, w, eta)")
-        scale = np.linalg.norm(p["w"]) + p["eta"] * _alpha(p) * (
-            _alpha(p) * np.linalg.norm(p["w"]) + np.linalg.norm(p["y"]))
         assert_close("gd_step(F, y, w, eta)", given, ref.gd_step(p["F"], p["y"], p["w"], p["eta"]),
-                     RTOL, scale)
+                     RTOL, step_scale(p))
 
     return holds(gd_problems(), prop, "F, y, w, eta", likely_cause(student, "gd_step"))
 
@@ -92,9 +122,8 @@ def check_gd_iterates(student: Student) -> str:
         d, k = p["F"].shape[1], p["k"]
         given = as_array(student.call("gd_iterates", p["F"], p["y"], p["eta"], k), (k + 1, d),
                          "gd_iterates(F, y, eta, k)")
-        bound = ref.step_growth_bound(p["F"], p["y"], p["eta"])
         assert_close("gd_iterates(F, y, eta, k)", given,
-                     ref.gd_iterates(p["F"], p["y"], p["eta"], k), RTOL, 1.0 + k * bound)
+                     ref.gd_iterates(p["F"], p["y"], p["eta"], k), RTOL, iterates_scale(p))
 
     return holds(gd_problems(), prop, "F, y, eta, k", likely_cause(student, "gd_iterates"))
 
@@ -113,7 +142,7 @@ def check_max_stable_lr(student: Student) -> str:
 
     def prop(p: dict) -> None:  # never the right rate, nor which way the answer is off
         given = as_float(student.call("max_stable_lr", p["F"]), "max_stable_lr(F)")
-        if not precision.close(given, ref.max_stable_lr(p["F"]), 1e-8):
+        if not precision.close(given, ref.max_stable_lr(p["F"]), BOUND_RTOL):
             raise Mismatch(f"max_stable_lr(F) = {show(given)} is wrong for this F: the "
                            "answer is the rate at which gradient descent on F passes from "
                            "never diverging to possibly diverging. This message is the same "
@@ -136,7 +165,7 @@ def check_step_growth_bound(student: Student) -> str:
         given = as_float(student.call("step_growth_bound", p["F"], p["y"], p["eta"]),
                          "step_growth_bound(F, y, eta)")
         assert_close("step_growth_bound(F, y, eta)", given,
-                     ref.step_growth_bound(p["F"], p["y"], p["eta"]), 1e-8)
+                     ref.step_growth_bound(p["F"], p["y"], p["eta"]), BOUND_RTOL)
 
     return holds(gd_problems(), prop, "F, y, eta", likely_cause(student, "step_growth_bound"))
 
@@ -157,7 +186,7 @@ def check_error_bound(student: Student) -> str:
         if given < error * (1 - precision.tolerance(1e-12, given)):
             raise Mismatch(f"error_bound(F, y, eta, k, w_star) = {given!r} is smaller than the "
                            f"actual error ||w_k - w_star|| = {error!r}: it is not a bound.")
-        assert_close("error_bound(F, y, eta, k, w_star)", given, ref.error_bound(*args), 1e-8)
+        assert_close("error_bound(F, y, eta, k, w_star)", given, ref.error_bound(*args), BOUND_RTOL)
 
     return holds(gd_problems(), prop, "F, y, eta, k, w_star", likely_cause(student, "error_bound"))
 

@@ -38,6 +38,7 @@ W, B, X, Y, PHI = (SYMBOLS[k] for k in ("w", "b", "x", "y", "phi"))
 REGIONS = {"active": W * X + B, "inactive": sympy.Integer(0)}  # phi in each region
 SLOPES = ("increases", "decreases", "unchanged")
 ELBOWS = ("moves_left", "moves_right", "unchanged", "depends")
+ELBOW_RTOL = 1e-8  # Q4(c), Q4(d): a division and one step's rounding
 
 
 # BEGIN GRADER ONLY
@@ -234,12 +235,17 @@ check_q4b_iv_slope, check_q4b_iv_elbow = _q4b("iv", "slope", 6), _q4b("iv", "elb
 @st.composite
 def networks(draw: st.DrawFn) -> dict:
     """The handout's network with hidden width 1 to 16, every W1_i at least 0.1 from 0 (also
-    after the step), inactive units included, and one sample (x, y)."""
+    after the step), inactive units included, and one sample (x, y); with `kink`, unit 0 sits
+    exactly at the ReLU's kink, W1_0 x + b_0 = 0, where the handout's ReLU has gradient 0."""
+    kink = draw(st.booleans())
     d = draw(st.integers(1, 16))
     rng = np.random.default_rng(draw(st.integers(0, 2**16)))
     W1 = rng.choice([-1.0, 1.0], d) * rng.uniform(0.1, 3.0, d)
     b, W2 = rng.normal(size=d), rng.normal(size=d)
     x, y = float(rng.normal()), float(rng.normal())
+    if kink:  # on a grid of 2**-10: W1_0 x is exact in float32 too, and so is the kink
+        x, W1[0] = round(x * 1024) / 1024, round(W1[0] * 1024) / 1024
+        b[0] = -(W1[0] * x)  # W1_0 * x + b_0 is then 0.0 exactly, in float64 and float32
     lr = draw(st.sampled_from([0.1, 0.01, 1e-3]))
     while np.min(np.abs(autograd_step(W1, b, W2, x, y, lr)[0])) < 0.05:
         lr /= 10
@@ -274,7 +280,7 @@ def check_elbow_values(student: Student, function: str, names: str,
 
     def prop(p: dict) -> None:
         given = as_array(student.call(function, *args(p)), (len(p["W1"]),), call)
-        if not precision.close(given, ref(*args(p)), 1e-8):
+        if not precision.close(given, ref(*args(p)), ELBOW_RTOL):
             raise Mismatch(f"{call} gives elbows that are not this network's:\n"
                            f"  given: {show(given)}")
 

@@ -2,11 +2,20 @@
 
 (a) the reference satisfies its own properties (the pytest files named below);
 (b) the reference scores full marks; (c) the template scores 0;
-(d) every known-wrong mutant (autograder/checks/misconceptions.py) loses exactly the parts it
-    declares, with the feedback it declares, and every correct alternative keeps full marks
-    (a mutant that no longer applies to the reference is a failed row, named);
-(e) two gradings of the same submission give the same results.json (execution_time aside).
-Exit status 0 only when every line says ok.
+(d) the kill matrix: every known-wrong variant (autograder/checks/misconceptions.py) fails
+    exactly the tests it declares, by number, with the feedback it declares; every correct
+    alternative fails none; every test fails at least one known-wrong variant (a test no
+    variant fails could stop checking unseen: a named failed row). A variant that no longer
+    applies to the reference is a failed row, named;
+(e) two gradings of the same submission give the same results.json (execution_time aside);
+(f) each numeric tolerance lies between the correct approaches' largest error and the
+    nearest known-wrong variant's smallest (margins.py).
+Each row names what differs (tests, phrases, pytest ids). Failed rows print first. Exit
+status 0 only when every row says ok.
+
+A variant of one file is graded with that file alone (the other file's tests are not its
+claim, and a variant of hw0.py then never runs the notebook): its row compares the tests of
+its own file.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +36,9 @@ PROJECT = Path(__file__).resolve().parents[2]
 REFERENCE_PROPERTIES = ["tests/test_reference_q1q2.py", "tests/test_q3_q4_checks.py",
                         "tests/test_q5_reference.py"]
 FILES = ("hw0.py", "color_organ_learning.ipynb")
+NAMED = 8  # ids, tests or phrases a row names before it says "and N more"
+
+Row = tuple[str, str, str, bool]  # check, expected, got, ok
 
 
 def load_mutants(path: Path) -> list[Any]:
@@ -36,34 +49,49 @@ def load_mutants(path: Path) -> list[Any]:
     return module.MUTANTS
 
 
-def _copy(source_dir: Path, dest: Path, replace: dict[str, str] | None = None) -> None:
+def _copy(source_dir: Path, dest: Path, replace: dict[str, str] | None = None,
+          files: Iterable[str] = FILES) -> None:
     dest.mkdir(parents=True)
-    for name in FILES:
+    for name in files:
         if (source_dir / name).exists():
             (dest / name).write_bytes((source_dir / name).read_bytes())
     for name, text in (replace or {}).items():
         (dest / name).write_text(text, encoding="utf-8")
 
 
-def lost_parts(data: dict[str, Any]) -> set[str]:
-    full: dict[str, bool] = {}
-    for t in data["tests"]:
-        full[t["tags"][0]] = full.get(t["tags"][0], True) and t["score"] >= t["max_score"]
-    return {part for part, ok in full.items() if not ok}
+def names(items: Iterable[str], none: str = "(none)") -> str:
+    """Up to NAMED items, space-separated, then "and N more"."""
+    items = list(items)
+    shown = " ".join(items[:NAMED]) or none
+    return shown + (f" and {len(items) - NAMED} more" if len(items) > NAMED else "")
 
 
-Row = tuple[str, str, str, bool]  # check, expected, got, ok
+def by_number(numbers: Iterable[str]) -> list[str]:
+    """Test numbers in the order of the results: 1.2 before 1.10."""
+    return sorted(numbers, key=lambda n: tuple(int(x) for x in n.split(".")))
+
+
+def failed_tests(data: dict[str, Any], file: str | None = None) -> set[str]:
+    """The numbers of the tests that lost points (of `file`'s checks only, when given)."""
+    from autograder.checks import all_checks
+
+    of_file = {c.number for c in all_checks() if file is None or c.file == file}
+    return {t["number"] for t in data["tests"]
+            if t["number"] in of_file and t["score"] < t["max_score"]}
 
 
 def reference_properties(paths: list[str], cwd: Path = PROJECT) -> Row:
-    """(a): pytest on the reference's property tests. Our own -q only: the project's addopts
-    (also -q) would make it -qq, which prints no summary line."""
-    done = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=", "-q",
+    """(a): pytest on the reference's property tests, naming the ids that failed. Our own -q
+    only: the project's addopts (also -q) would make it -qq, which prints no summary line."""
+    done = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-rfE",
                            "-p", "no:cacheprovider", *paths], cwd=cwd, capture_output=True,
                           text=True)
     counts = re.findall(r"\d+ (?:passed|failed|errors?)[^\n]*", done.stdout)
     if counts:
         got = counts[-1]
+        failed = re.findall(r"^(?:FAILED|ERROR) (\S+)", done.stdout, re.MULTILINE)
+        if failed:
+            got += ": " + names(failed)
     else:
         tail = (done.stdout + done.stderr).strip().splitlines() or ["no output"]
         got = f"pytest exited {done.returncode} without a summary: {tail[-1][:100]}"
@@ -71,62 +99,129 @@ def reference_properties(paths: list[str], cwd: Path = PROJECT) -> Row:
 
 
 def prepare_mutants(mutants: list[Any], root: Path) -> tuple[list[Any], list[Row]]:
-    """Write each mutant's submission under root/mutant-<name>. Returns the mutants written
-    and a failed row for each one that cannot be made (its `old` text is not exactly once
-    in the reference, say), so that verify reports it instead of stopping."""
+    """Write each mutant's file, alone, under root/mutant-<name>. Returns the mutants written
+    and a failed row for each one that cannot be made (its `old` text is not exactly once in
+    the reference, say), so that verify reports it instead of stopping."""
     made, rows = [], []
     for m in mutants:
         try:
             text = m.apply()
         except (ValueError, LookupError, OSError) as exc:
             reason = " ".join(str(exc).split())[:160]
-            rows.append((f"(d) {m.name}", " ".join(sorted(m.loses)) or "(none)",
+            rows.append((f"(d) {m.name}", names(by_number(m.fails)),
                          f"mutant not applied: {reason}", False))
             continue
-        _copy(PROJECT / "reference", root / f"mutant-{m.name}", {m.file: text})
+        _copy(PROJECT / "reference", root / f"mutant-{m.name}", {m.file: text}, files=())
         made.append(m)
     return made, rows
 
 
 def mutant_row(m: Any, data: dict[str, Any]) -> Row:
-    """(d): the parts the mutant lost against those it declares, and, for a wrong one,
-    whether its failed tests' feedback holds the phrase it declares (named when not)."""
-    lost = lost_parts(data)
-    feedback = "\n".join(text_of(t) for t in data["tests"] if t["status"] == "failed")
-    said = m.says in feedback if m.loses else True
-    got = (" ".join(sorted(lost)) or "(none)") + ("" if said else
-                                                   f'; feedback lacks "{m.says}"')
-    return (f"(d) {m.name}", " ".join(sorted(m.loses)) or "(none)", got,
-            lost == set(m.loses) and said)
+    """(d): the tests of its file the variant failed against those it declares, naming the
+    ones missing (it passed them) and the extra ones, and for a wrong variant whether its
+    failed tests' feedback holds the phrase it declares."""
+    failed = failed_tests(data, m.file)
+    feedback = "\n".join(text_of(t) for t in data["tests"] if t["number"] in failed)
+    said = m.says in feedback if failed & set(m.fails) else True  # else: it says "passes"
+    missing, extra = set(m.fails) - failed, failed - set(m.fails)
+    got = names(by_number(failed))
+    if missing:
+        got += f"; passes {names(by_number(missing))}"
+    if extra:
+        got += f"; also fails {names(by_number(extra))}"
+    if not said:
+        got += f'; feedback lacks "{m.says}"'
+    return (f"(d) {m.name}", names(by_number(m.fails)), got, not missing and not extra and said)
+
+
+def unkilled_rows(mutants: list[Any], graded: dict[str, dict[str, Any]],
+                  questions: set[str] | None = None) -> list[Row]:
+    """(d): a failed row for each test (of `questions` only, when given: "1", "7") that no
+    known-wrong variant fails (as graded)."""
+    from autograder.checks import all_checks
+
+    killed: set[str] = set()
+    for m in mutants:
+        if m.fails and f"mutant-{m.name}" in graded:
+            killed |= failed_tests(graded[f"mutant-{m.name}"], m.file)
+    return [(f"(d) test {c.number}", "fails >= 1 known-wrong variant",
+             f"no variant fails it: {c.title[:60]}", False)
+            for c in all_checks() if c.number not in killed
+            and (questions is None or c.number.split(".")[0] in questions)]
+
+
+def matrix_summary(mutants: list[Any], graded: dict[str, dict[str, Any]]) -> str:
+    """One line: variants x tests, and how many variants fail each test, at the least."""
+    from autograder.checks import all_checks
+
+    kills = {c.number: 0 for c in all_checks()}
+    for m in mutants:
+        if m.fails and f"mutant-{m.name}" in graded:
+            for n in failed_tests(graded[f"mutant-{m.name}"], m.file):
+                kills[n] += 1
+    wrong = sum(bool(m.fails) for m in mutants)
+    fewest = min(kills.values(), default=0)
+    at = [n for n, k in kills.items() if k == fewest]
+    return (f"kill matrix: {wrong} known-wrong and {len(mutants) - wrong} correct variants x "
+            f"{len(kills)} tests; fewest variants failing a test: {fewest} ({names(at)})")
+
+
+def grade(mutants: list[Any], jobs: int | None = None, with_reference: bool = False
+          ) -> tuple[list[Any], list[Row], dict[str, dict[str, Any]]]:
+    """Grade the variants (each its file alone) in one parallel batch, with the reference
+    twice and the template when asked. Returns the variants graded, a failed row for each
+    one that could not be made, and submission folder -> results."""
+    with tempfile.TemporaryDirectory(prefix="hw0-verify-") as tmp:
+        root, out = Path(tmp) / "submissions", Path(tmp) / "results"
+        root.mkdir()
+        if with_reference:
+            _copy(PROJECT / "reference", root / "reference")
+            _copy(PROJECT / "reference", root / "reference-again")
+            _copy(PROJECT / "student_template", root / "template")
+        made, broken = prepare_mutants(mutants, root)
+        return made, broken, batch.run(root, out, jobs)
+
+
+def kill_rows(mutants: list[Any], graded: dict[str, dict[str, Any]],
+              questions: set[str] | None = None) -> list[Row]:
+    """(d): a row per variant, and a failed row per test (of `questions`) that no known-wrong
+    variant fails."""
+    return ([mutant_row(m, graded[f"mutant-{m.name}"]) for m in mutants]
+            + unkilled_rows(mutants, graded, questions))
 
 
 def verify(mutants_file: Path | None = None, jobs: int | None = None) -> bool:
-    """Print one row per claim; True when every row is ok. `mutants_file`: a file defining
-    MUTANTS (default: the misconception library)."""
+    """Print one row per claim, failed rows first; True when every row is ok.
+    `mutants_file`: a file defining MUTANTS (default: the misconception library)."""
+    from autograder.staff import margins
+
     if mutants_file is None:
         from autograder.checks.misconceptions import MUTANTS as mutants_list
     else:
         mutants_list = load_mutants(mutants_file)
     properties = [p for p in REFERENCE_PROPERTIES if (PROJECT / p).exists()]
     rows = [reference_properties(properties)]
+    mutants, broken, graded = grade(mutants_list, jobs, with_reference=True)
 
-    with tempfile.TemporaryDirectory(prefix="hw0-verify-") as tmp:
-        root, out = Path(tmp) / "submissions", Path(tmp) / "results"
-        _copy(PROJECT / "reference", root / "reference")
-        _copy(PROJECT / "reference", root / "reference-again")
-        _copy(PROJECT / "student_template", root / "template")
-        mutants, broken = prepare_mutants(mutants_list, root)
-        graded = batch.run(root, out, jobs)
-
-    ref = graded["reference"]
+    ref, template = graded["reference"], graded["template"]
     top = sum(t["max_score"] for t in ref["tests"])
-    rows.append(("(b) reference", f"{top:g}/{top:g}", f"{ref['score']:g}/{top:g}",
-                 ref["score"] == top > 0))
-    rows.append(("(c) template", f"0/{top:g}", f"{graded['template']['score']:g}/{top:g}",
-                 graded["template"]["score"] == 0))
-    rows += broken + [mutant_row(m, graded[f"mutant-{m.name}"]) for m in mutants]
+    rows.append(("(b) reference", f"{top:g}/{top:g}", f"{ref['score']:g}/{top:g}"
+                 + (f"; fails {names(by_number(failed_tests(ref)))}"
+                    if ref["score"] < top else ""), ref["score"] == top > 0))
+    scored = [t["number"] for t in template["tests"] if t["score"] > 0]
+    rows.append(("(c) template", f"0/{top:g}", f"{template['score']:g}/{top:g}"
+                 + (f"; scores on {names(scored)}" if scored else ""), not scored))
+    # A partial MUTANTS file (a question being added) proves the questions it covers.
+    covered = None if mutants_file is None else {
+        n.split(".")[0] for m in mutants_list for n in m.fails}
+    rows += broken + kill_rows(mutants, graded, covered)
+    again = {t["number"]: t for t in graded["reference-again"]["tests"]}
+    differ = [t["number"] for t in ref["tests"] if again.get(t["number"]) != t]
     same = _without_time(ref) == _without_time(graded["reference-again"])
-    rows.append(("(e) same results twice", "identical", "identical" if same else "differ", same))
+    rows.append(("(e) same results twice", "identical", "identical" if same else
+                 f"differ: {names(differ, 'top-level fields')}", same))
+    rows += margins.rows()
+    print(matrix_summary(mutants, graded))
     print(table(rows))
     failed = sum(not ok for *_, ok in rows)
     print(f"\n{len(rows) - failed} ok, {failed} failed")
@@ -138,9 +233,10 @@ def _without_time(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def table(rows: list[Row]) -> str:
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    head = ("check", "expected (parts lost)", "got")
-    widths = [max(w, len(h)) for w, h in zip(widths, head, strict=True)]
+    """The rows as columns, failed rows first (in their order), then the rest."""
+    rows = [r for r in rows if not r[3]] + [r for r in rows if r[3]]
+    head = ("check", "expected", "got")
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(head)]
     line = "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + "  ok"
     out = [line, "-" * len(line)]
     for r in rows:
