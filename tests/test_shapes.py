@@ -102,3 +102,13 @@ def test_a_shape_must_explain_every_failing_input() -> None:
 
 def test_the_kit_does_not_ship_shapes() -> None:
     assert "autograder.checks.shapes" not in buildkit.closure()
+
+
+def test_no_shape_where_the_check_shows_no_expected_value() -> None:
+    """max_stable_lr's check (1.3, FORM) never shows the answer: "times 1/2" would."""
+    F = _inputs()["F"][0]
+    expected = reference().max_stable_lr(F)
+    assert shape_cause("max_stable_lr", [(F,)], [expected / 2], [expected]) is None
+    assert "times 1/2:" in shape_cause("step_growth_bound", [_inputs()["F"]],
+                                       [reference().step_growth_bound(*_inputs()["F"]) / 2],
+                                       [reference().step_growth_bound(*_inputs()["F"])])
