@@ -6,9 +6,9 @@ loss_fn_binary) with operators.py, sets aside those equivalent to the reference 
 sample (equivalence.py, in spawned processes), grades the others in parallel with the batch
 engine (one grader, one zygote, per core; an hw0.py mutant is graded alone, without the
 notebook), and prints per part: mutants, killed, equivalent, survived, and each survivor's
-one-line diff. Exit status 1 when a survivor is not equivalent. It also reports how often
-the feedback of a killed hw0.py mutant the misconceptions table does not list names a
-likely cause, and whether each named cause is true of the mutant (audit.py).
+one-line diff. Exit status 1 when a survivor is not equivalent. The whole analysis also
+reports how often the feedback of a killed hw0.py mutant the misconceptions table does not
+list names a likely cause, and whether each named cause is true of the mutant (audit.py).
 """
 
 from __future__ import annotations
@@ -78,8 +78,7 @@ def _regions(text: str, parts: dict[str, str]) -> list[tuple[str, int, int]]:
     return found
 
 
-def _mutants_of(text: str, parts: dict[str, str],
-                only: tuple[str, ...]) -> Iterator[tuple[str, Mutation]]:
+def _mutants_of(text: str, parts: dict[str, str]) -> Iterator[tuple[str, Mutation]]:
     """Mutations of `text` inside both a solution block and a target's region."""
     blocks, regions = solution_lines(text), _regions(text, parts)
 
@@ -91,17 +90,15 @@ def _mutants_of(text: str, parts: dict[str, str],
         return None
 
     for m in operators.mutants(text, lambda node: target(node) is not None):
-        if m.operator in only:
-            yield next(name for name, first, last in regions if first <= m.line <= last), m
+        yield next(name for name, first, last in regions if first <= m.line <= last), m
 
 
-def generate(files: tuple[str, ...] = FILES,
-             only: tuple[str, ...] = operators.OPERATORS) -> list[Mutant]:
+def generate(files: tuple[str, ...] = FILES) -> list[Mutant]:
     """Every mutant of the reference's student-facing code, hw0.py's then the notebook's."""
     made: list[Mutant] = []
     if HW0_PY in files:
         text = (REFERENCE / HW0_PY).read_text(encoding="utf-8")
-        for target, m in _mutants_of(text, HW0_PARTS, only):
+        for target, m in _mutants_of(text, HW0_PARTS):
             made.append(Mutant(f"hw0-{len(made):04d}-{m.operator}", HW0_PY,
                                f"{HW0_PY}:{m.line}", target, HW0_PARTS[target], m, m.text))
     if NOTEBOOK in files:
@@ -110,7 +107,7 @@ def generate(files: tuple[str, ...] = FILES,
             source = "".join(cell["source"])
             if cell["cell_type"] != "code" or not _regions(source, NOTEBOOK_PARTS):
                 continue
-            for target, m in _mutants_of(source, NOTEBOOK_PARTS, only):
+            for target, m in _mutants_of(source, NOTEBOOK_PARTS):
                 cells = [dict(c) for c in nb["cells"]]
                 cells[index]["source"] = m.text.splitlines(keepends=True)
                 made.append(Mutant(f"nb-{len(made):04d}-{m.operator}", NOTEBOOK,
