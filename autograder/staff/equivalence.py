@@ -5,7 +5,7 @@ A mutant is equivalent when every output (value, exception type, and for the not
 torch functions the gradient with respect to each tensor argument) equals the reference's
 within 1e-12 of its size on the whole sample:
 
-* Q1: F of shapes 4x3, 3x4, 1x1, an ill-conditioned 4x3 (singular values 1 .. 1e-12, as the
+* Q1: F of shapes 4x3, 3x4, 3x3, 1x1, an ill-conditioned 4x3 (singular values 1 .. 1e-12, as the
   handout's), a rank-deficient 4x3 (two equal columns), all zeros (3x2) and empty (0x2);
   y and w random and zero; eta 0, 0.5/alpha^2 and 1.9/alpha^2; k 0, 1 and 3.
 * Q2: Sigma the identity, diagonal, random SPD, ill-conditioned SPD (3x3) and 1x1; X 5x3,
@@ -47,8 +47,8 @@ def _q1() -> list[tuple[str, tuple]]:
     ill = u[:, :3] @ np.diag([1.0, 1e-6, 1e-12]) @ v
     deficient = rng.normal(size=(4, 3))
     deficient[:, 2] = deficient[:, 1]
-    matrices = [rng.normal(size=(4, 3)), rng.normal(size=(3, 4)), np.array([[2.0]]), ill,
-                deficient, np.zeros((3, 2)), np.zeros((0, 2))]
+    matrices = [rng.normal(size=(4, 3)), rng.normal(size=(3, 4)), rng.normal(size=(3, 3)),
+                np.array([[2.0]]), ill, deficient, np.zeros((3, 2)), np.zeros((0, 2))]
     calls = []
     for F in matrices:
         n, d = F.shape
