@@ -40,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mutants", type=Path, default=None,
                    help="a file of MUTANTS (default: autograder/checks/misconceptions.py)")
     p.add_argument("-j", "--jobs", type=int, default=None)
+    p = sub.add_parser("mutate", help="staff: mutation analysis; exit status 1 when a mutant "
+                       "that is not equivalent to the reference survives the checks")
+    p.add_argument("-j", "--jobs", type=int, default=None)
+    p.add_argument("--fast", action="store_true", help="one mutant per operator per part")
+    p.add_argument("--only", choices=["hw0.py", "color_organ_learning.ipynb"], default=None,
+                   help="mutate this file only")
     p = sub.add_parser("build-zip", help="the autograder.zip to upload to Gradescope")
     p.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"))
     p = sub.add_parser("build-kit", help="the answer-free kit students download")
@@ -69,6 +75,11 @@ def main(argv: list[str] | None = None) -> int:
         from autograder.staff import verify
 
         return 0 if verify.verify(args.mutants, args.jobs) else 1
+    if args.command == "mutate":
+        from autograder.staff import mutate
+
+        files = (args.only,) if args.only else mutate.FILES
+        return mutate.run(args.jobs, files, fast=args.fast)
     if args.command == "docs":
         from autograder.staff import docs
 

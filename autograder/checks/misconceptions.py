@@ -6,7 +6,8 @@ correct alternative (`loses` empty) must keep full marks. A mutant of an hw0.py 
 also carries `cause`, what a TA would say about it; when a numeric check fails, `likely_cause`
 runs the mutated reference (here, in the grader: it is our code) on the smallest failing
 input and, when exactly one mutant gives the student's value there and the reference does
-not, adds "Likely cause: ..." to the feedback. Nothing matches: nothing is said.
+not, adds "Likely cause: ..." to the feedback. Nothing matches: the shape of the error may
+still name a cause (shapes.py); otherwise nothing is said.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from autograder.checks import HW0_PY, NOTEBOOK, precision, reference
+from autograder.checks.shapes import shape_cause
 from autograder.engine.answers import SubmissionError
 from autograder.engine.student import Student
 
@@ -364,6 +366,7 @@ def likely_cause(student: Student, function: str,
 
     def cause(example: dict, others: list[dict] = ()) -> str | None:
         causes: set[str] | None = None
+        wrong: list[tuple[tuple, Any, Any]] = []  # (call, given, expected): for shapes.py
         for number, each in enumerate([example, *others]):
             call = args(each)
             started = time.monotonic()
@@ -373,11 +376,15 @@ def likely_cause(student: Student, function: str,
                 return None
             if time.monotonic() - started > DIAGNOSIS_SLOW_SECONDS:
                 return None  # a slow function: the diagnosis must not eat the file's budget
-            if number and not _difference(given, _plain(
-                    getattr(reference(), function)(*call))) > MATCH_ANSWER:
+            expected = _plain(getattr(reference(), function)(*(_copy(a) for a in call)))
+            if number and not _difference(given, expected) > MATCH_ANSWER:
                 continue  # right on this input: it tells nothing
+            wrong.append((call, given, expected))
             found = matching(function, call, given)
             causes = found if causes is None else causes & found
-        return LIKELY + causes.pop() if causes and len(causes) == 1 else None
+        if causes and len(causes) == 1:
+            return LIKELY + causes.pop()
+        shape = shape_cause(function, *map(list, zip(*wrong, strict=True)))
+        return LIKELY + shape if shape else None
 
     return cause

@@ -1,0 +1,243 @@
+"""`python -m autograder mutate`: mutation analysis, the proof that the checks catch slips.
+
+Makes mutants of the reference's student-facing code (the solution blocks of hw0.py's
+functions and Q1_EIG_RANGE; of the notebook's evaluate_hp_circuit, evaluate_bp_circuit and
+loss_fn_binary) with operators.py, sets aside those equivalent to the reference on a dense
+sample (equivalence.py, in spawned processes), grades the others in parallel with the batch
+engine (one grader, one zygote, per core; an hw0.py mutant is graded alone, without the
+notebook), and prints per part: mutants, killed, equivalent, survived, and each survivor's
+one-line diff. Exit status 1 when a survivor is not equivalent. The whole analysis also
+reports how often the feedback of a killed hw0.py mutant the misconceptions table does not
+list names a likely cause, and whether each named cause is true of the mutant (audit.py).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import multiprocessing
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autograder.checks import HW0_PY, NOTEBOOK
+from autograder.staff import batch, operators
+from autograder.staff.operators import Mutation
+
+PROJECT = Path(__file__).resolve().parents[2]
+REFERENCE = PROJECT / "reference"
+FILES = (HW0_PY, NOTEBOOK)
+# The part each mutated function or constant belongs to (its checks' tag).
+HW0_PARTS = {"gd_step": "q1", "gd_iterates": "q1", "max_stable_lr": "q1",
+             "step_growth_bound": "q1", "error_bound": "q1", "Q1_EIG_RANGE": "q1",
+             "_ETA_SIGMA_SQ": "q1", "gamma_from_sigma": "q2", "augment": "q2", "ols": "q2",
+             "map_estimate": "q2", "elbows": "q4c", "sgd_new_elbows": "q4d"}
+NOTEBOOK_PARTS = {"loss_fn_binary": "q5e", "evaluate_hp_circuit": "q5f",
+                  "evaluate_bp_circuit": "q5g"}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str  # a folder name: file, number, operator
+    file: str
+    where: str  # "hw0.py:18", or "color_organ_learning.ipynb cell 25:7"
+    target: str  # the function or constant changed
+    part: str
+    mutation: Mutation
+    text: str  # the whole mutated file
+
+    @property
+    def line(self) -> str:
+        """The one-line diff, with where it is."""
+        return f"{self.where} {self.target} [{self.mutation.operator}] {self.mutation.diff}"
+
+
+def solution_lines(text: str) -> list[tuple[int, int]]:
+    """The (first, last) 1-based lines of each `# BEGIN SOLUTION` .. `# END SOLUTION`."""
+    blocks, start = [], None
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip() == "# BEGIN SOLUTION":
+            start = number
+        elif line.strip() == "# END SOLUTION" and start is not None:
+            blocks.append((start, number))
+            start = None
+    return blocks
+
+
+def _regions(text: str, parts: dict[str, str]) -> list[tuple[str, int, int]]:
+    """(target, first, last line) of each top-level function or assignment in `parts`."""
+    found = []
+    for node in ast.parse(text).body:
+        names = [node.name] if isinstance(node, ast.FunctionDef) else [
+            t.id for t in getattr(node, "targets", []) if isinstance(t, ast.Name)]
+        found += [(n, node.lineno, node.end_lineno) for n in names if n in parts]
+    return found
+
+
+def _mutants_of(text: str, parts: dict[str, str]) -> Iterator[tuple[str, Mutation]]:
+    """Mutations of `text` inside both a solution block and a target's region."""
+    blocks, regions = solution_lines(text), _regions(text, parts)
+
+    def target(node: ast.expr) -> str | None:
+        for name, first, last in regions:
+            if first <= node.lineno and node.end_lineno <= last and any(
+                    b <= node.lineno and node.end_lineno <= e for b, e in blocks):
+                return name
+        return None
+
+    for m in operators.mutants(text, lambda node: target(node) is not None):
+        yield next(name for name, first, last in regions if first <= m.line <= last), m
+
+
+def generate(files: tuple[str, ...] = FILES) -> list[Mutant]:
+    """Every mutant of the reference's student-facing code, hw0.py's then the notebook's."""
+    made: list[Mutant] = []
+    if HW0_PY in files:
+        text = (REFERENCE / HW0_PY).read_text(encoding="utf-8")
+        for target, m in _mutants_of(text, HW0_PARTS):
+            made.append(Mutant(f"hw0-{len(made):04d}-{m.operator}", HW0_PY,
+                               f"{HW0_PY}:{m.line}", target, HW0_PARTS[target], m, m.text))
+    if NOTEBOOK in files:
+        nb = json.loads((REFERENCE / NOTEBOOK).read_text(encoding="utf-8"))
+        for index, cell in enumerate(nb["cells"]):
+            source = "".join(cell["source"])
+            if cell["cell_type"] != "code" or not _regions(source, NOTEBOOK_PARTS):
+                continue
+            for target, m in _mutants_of(source, NOTEBOOK_PARTS):
+                cells = [dict(c) for c in nb["cells"]]
+                cells[index]["source"] = m.text.splitlines(keepends=True)
+                made.append(Mutant(f"nb-{len(made):04d}-{m.operator}", NOTEBOOK,
+                                   f"{NOTEBOOK} cell {index}:{m.line}", target,
+                                   NOTEBOOK_PARTS[target], m,
+                                   json.dumps({**nb, "cells": cells}, indent=1)))
+    return made
+
+
+def fast_slice(mutants: list[Mutant], jobs: int | None) -> list[Mutant]:
+    """The test suite's slice: of hw0.py, the first mutant that is not equivalent of each
+    operator in each part; of the notebook, whose every grading runs its trainings (ten
+    times an hw0.py grading), the first of each part, slips before generic operators.
+    Only the candidates are tested for equivalence, a few rounds at most."""
+    order = {name: i for i, name in enumerate(operators.OPERATORS)}
+    queues: dict[tuple[str, str], list[Mutant]] = {}
+    for m in sorted(mutants, key=lambda m: (m.file != HW0_PY, order[m.mutation.operator])):
+        key = (m.part, m.mutation.operator if m.file == HW0_PY else "")
+        queues.setdefault(key, []).append(m)
+    chosen: list[Mutant] = []
+    while queues:
+        heads = [queue.pop(0) for queue in queues.values()]
+        equivalent = set_aside(heads, jobs)
+        chosen += [m for m in heads if m.name not in equivalent]
+        done = {(m.part, m.mutation.operator if m.file == HW0_PY else "") for m in chosen}
+        queues = {k: q for k, q in queues.items() if q and k not in done}
+    return sorted(chosen, key=lambda m: m.name)
+
+
+def _is_equivalent(file: str, text: str) -> bool:
+    from autograder.staff import equivalence
+
+    return equivalence.equivalent(file, text, (REFERENCE / file).read_text(encoding="utf-8"))
+
+
+def set_aside(mutants: list[Mutant], jobs: int | None) -> set[str]:
+    """The names of the mutants equivalent to the reference (equivalence.py), computed in
+    spawned processes: this one forks the graders and must not load torch or the checks."""
+    if not mutants:
+        return set()
+    with ProcessPoolExecutor(jobs, multiprocessing.get_context("spawn")) as pool:
+        verdicts = pool.map(_is_equivalent, [m.file for m in mutants],
+                            [m.text for m in mutants], chunksize=8)
+        return {m.name for m, eq in zip(mutants, verdicts, strict=True) if eq}
+
+
+def grade(mutants: list[Mutant], jobs: int | None) -> dict[str, dict[str, Any]]:
+    """Grade each mutant, its one file alone (an hw0.py mutant never runs the notebook),
+    with the reference's files graded the same way; results by folder name."""
+    with tempfile.TemporaryDirectory(prefix="hw0-mutate-") as tmp:
+        root = Path(tmp) / "submissions"
+        for file in sorted({m.file for m in mutants}):
+            (root / reference_of(file)).mkdir(parents=True)
+            (root / reference_of(file) / file).write_bytes((REFERENCE / file).read_bytes())
+        for m in mutants:
+            (root / m.name).mkdir(parents=True)
+            (root / m.name / m.file).write_text(m.text, encoding="utf-8")
+        return batch.run(root, Path(tmp) / "results", jobs)
+
+
+def killed(data: dict[str, Any], reference: dict[str, Any]) -> bool:
+    """Whether a mutant lost a point the reference of its file keeps (a file graded alone
+    scores 0 on the other file's tests)."""
+    full = {t["number"] for t in reference["tests"] if t["score"] >= t["max_score"]}
+    return any(t["score"] < t["max_score"] for t in data["tests"] if t["number"] in full)
+
+
+def _numbers(file: str) -> set[str]:
+    """The test numbers of a file's checks."""
+    from autograder.checks import all_checks
+
+    return {c.number for c in all_checks() if c.file == file}
+
+
+def reference_of(file: str) -> str:
+    return f"reference-{file}"
+
+
+def table(mutants: list[Mutant], equivalent: set[str], graded: dict[str, dict[str, Any]]
+          ) -> tuple[str, list[Mutant]]:
+    """The per-part table and the survivors that are not equivalent."""
+    count: dict[str, Counter] = {}
+    survivors = []
+    for m in mutants:
+        row = count.setdefault(m.part, Counter())
+        row["mutants"] += 1
+        if m.name in equivalent:
+            row["equivalent"] += 1
+        elif killed(graded[m.name], graded[reference_of(m.file)]):
+            row["killed"] += 1
+        else:
+            row["survived"] += 1
+            survivors.append(m)
+    head = ["part", "mutants", "killed", "equivalent", "survived"]
+    rows = [[part] + [str(c[h]) for h in head[1:]] for part, c in sorted(count.items())]
+    rows.append(["all"] + [str(sum(c[h] for c in count.values())) for h in head[1:]])
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
+                       enumerate(zip(r, widths, strict=True))) for r in [head, *rows]]
+    lines.insert(1, "-" * len(lines[0]))
+    return "\n".join(lines), survivors
+
+
+def run(jobs: int | None = None, files: tuple[str, ...] = FILES,
+        fast: bool = False, audit_causes: bool = True) -> int:
+    """The whole analysis (the fast slice: one mutant per operator per part). Prints the
+    table; exit status 1 on a survivor that is not equivalent, 2 when the reference itself
+    loses points."""
+    mutants = generate(files)
+    per_file = ", ".join(f"{f}: {sum(m.file == f for m in mutants)}" for f in files)
+    print(f"{len(mutants)} mutants ({per_file}); setting aside equivalent ones", flush=True)
+    if fast:
+        mutants, equivalent = fast_slice(mutants, jobs), set()
+        print(f"the fast slice: {len(mutants)} of them, none equivalent", flush=True)
+    else:
+        equivalent = set_aside(mutants, jobs)
+    graded = grade([m for m in mutants if m.name not in equivalent], jobs)
+    broken = [f for f in files if any(
+        t["score"] < t["max_score"] for t in graded[reference_of(f)]["tests"]
+        if t["number"] in _numbers(f))]
+    if broken:
+        print(f"the reference loses points on {', '.join(broken)}: fix that first (verify).")
+        return 2
+    text, survivors = table(mutants, equivalent, graded)
+    print(text)
+    if survivors:
+        print(f"\nsurvivors that are not equivalent ({len(survivors)}):")
+        print("\n".join(f"  {m.part}: {m.line}" for m in survivors))
+    if audit_causes and not fast:
+        from autograder.staff import audit
+
+        print("\n" + audit.report(mutants, equivalent, graded, jobs))
+    return 1 if survivors else 0
