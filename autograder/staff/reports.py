@@ -53,7 +53,8 @@ def load(out: Path) -> list[Graded]:
     for path in sorted(out.glob("*/results.json")):
         identity = path.with_name(SUBMITTERS)
         who = json.loads(identity.read_text()) if identity.is_file() else {}
-        graded.append(Graded(path.parent.name, as_text(json.loads(path.read_text(encoding="utf-8"))),
+        data = as_text(json.loads(path.read_text(encoding="utf-8")))
+        graded.append(Graded(path.parent.name, data,
                              who.get("submitters", []), who.get("created_at", ""),
                              who.get("note", f"no {SUBMITTERS}: identified by folder name")))
     return graded
