@@ -50,21 +50,25 @@ def cpu_seconds(pid: int) -> float | None:
 
 
 def waiting(cpu: float, wall: float) -> bool:
-    """Whether a request that reached its backstop was mostly waiting (sleeping, blocked),
-    rather than computing on a machine too busy to give it its share."""
-    return cpu < 0.2 * wall
+    """Whether a request that reached its backstop was waiting (sleeping, blocked: almost no
+    CPU), rather than computing on a machine too busy to give it its share."""
+    return cpu < 0.05 * wall
 
 
 class Deadline:
-    """One request's limits: `cpu` seconds of process `pid`'s CPU time and `wall` seconds on
-    the clock (default WALL_FACTOR * cpu), from now. Without /proc: `cpu` seconds on the clock.
-    `used_cpu` and `used_wall` say what the request cost (for the file's budgets)."""
+    """One request's limits: `cpu` seconds of process `pid`'s CPU time, and a backstop on the
+    clock: `wall` seconds (default WALL_FACTOR * cpu) if it was waiting, `cap` seconds
+    (default 2 * wall) in any case (a machine too busy to give it its share). Without /proc:
+    `cpu` seconds on the clock. `used_cpu` and `used_wall` say what the request cost."""
 
-    def __init__(self, pid: int, cpu: float, wall: float | None = None):
+    def __init__(self, pid: int, cpu: float, wall: float | None = None,
+                 cap: float | None = None):
         self.pid, self.cpu = pid, cpu
         self._cpu_start = cpu_seconds(pid)
         self.measured = self._cpu_start is not None
         self.wall = (cpu * WALL_FACTOR if wall is None else wall) if self.measured else cpu
+        self.cap = (2 * self.wall if cap is None else max(cap, self.wall)) \
+            if self.measured else cpu
         self._start = time.monotonic()
         self.used_cpu = 0.0
         self.reason = ""
@@ -74,18 +78,19 @@ class Deadline:
         return time.monotonic() - self._start
 
     def wall_end(self) -> float:
-        """The backstop as a time.monotonic() value."""
-        return self._start + self.wall
+        """The last moment it may end, as a time.monotonic() value."""
+        return self._start + self.cap
 
     def expired(self) -> bool:
-        """Whether either limit is reached; `reason` then says which, for the student."""
+        """Whether a limit is reached; `reason` then says which, for the student."""
         self._read()
+        wall = self.used_wall
         if self.measured and self.used_cpu >= self.cpu:
             self.reason = f"no answer within {self.cpu:g} s of computing"
-        elif self.used_wall >= self.wall:
-            self.reason = (f"no answer within {self.wall:g} s (waiting, not computing)"
-                           if self.measured and waiting(self.used_cpu, self.used_wall)
-                           else f"no answer within {self.cpu:g} s")
+        elif self.measured and wall >= self.wall and waiting(self.used_cpu, wall):
+            self.reason = f"no answer within {self.wall:g} s (waiting, not computing)"
+        elif wall >= self.cap:
+            self.reason = f"no answer within {self.cpu:g} s"
         else:
             return False
         return True

@@ -271,9 +271,9 @@ class Kernel:
     @contextmanager
     def _interrupt_after(self, seconds: float | None, wall: float | None) -> Iterator[None]:
         """KeyboardInterrupt in the running cell after `seconds` of the process's CPU time
-        (ITIMER_PROF) or `wall` seconds on the clock (ITIMER_REAL), then every second (a
-        cell that swallows one gets another). No setitimer (Windows) or not the main thread:
-        no timer, the caller's deadline applies."""
+        (ITIMER_PROF), or `wall` seconds on the clock (ITIMER_REAL) while it waits (twice
+        that in any case), then every second (a cell that swallows one gets another). No
+        setitimer (Windows) or not the main thread: no timer, the caller's deadline applies."""
         usable = (seconds is not None and hasattr(signal, "setitimer")
                   and threading.current_thread() is threading.main_thread())
         if not usable:
@@ -281,11 +281,18 @@ class Kernel:
             return
         timers = {signal.SIGPROF: (signal.ITIMER_PROF, seconds, "cpu"),
                   signal.SIGALRM: (signal.ITIMER_REAL, wall, "wall")}
+        started, cpu_started = time.monotonic(), time.process_time()
 
         def interrupt(signum: int, frame: Any) -> None:
-            if self._running is not None:
-                self._timed_out = self._timed_out or timers[signum][2]
-                raise KeyboardInterrupt
+            if self._running is None:
+                return
+            if signum == signal.SIGALRM:  # computing on a busy machine: until twice as long
+                waited = time.monotonic() - started
+                if not clock.waiting(time.process_time() - cpu_started, waited) \
+                        and waited < 2 * wall:
+                    return
+            self._timed_out = self._timed_out or timers[signum][2]
+            raise KeyboardInterrupt
 
         previous = {sig: signal.signal(sig, interrupt) for sig in timers}
         for which, after, _ in timers.values():

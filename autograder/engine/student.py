@@ -209,11 +209,12 @@ class Student:
         what it cost to the budgets (and to `used`, [CPU, clock])."""
         cpu_left, wall_left = self._time_left()
         wall = timeout * clock.WALL_FACTOR if wall is None else wall
-        deadline = clock.Deadline(self._worker.pid, min(timeout, cpu_left), min(wall, wall_left))
+        deadline = clock.Deadline(self._worker.pid, min(timeout, cpu_left), min(wall, wall_left),
+                                  min(2 * wall, wall_left))
         try:
             return self._worker.ask(message, deadline)
         except WorkerLost as exc:
-            if (timeout > cpu_left or wall > wall_left) and deadline.expired():
+            if (timeout > cpu_left or 2 * wall > wall_left) and deadline.expired():
                 raise WorkerLost(f"{self.path.name} used up its grading time") from exc
             raise
         finally:
