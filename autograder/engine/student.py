@@ -135,8 +135,7 @@ class Student:
             if number in self._skip:
                 continue
             seconds = min(CELL_TIMEOUT, LOAD_TIMEOUT[".ipynb"] - used[0])
-            wall = min(CELL_TIMEOUT, LOAD_TIMEOUT[".ipynb"] - used[1] / clock.WALL_FACTOR)
-            if min(seconds, wall) < 1.0:
+            if seconds < 1.0:
                 self._stop_before = number
                 if first_run:
                     self.load_errors.append(
@@ -144,7 +143,7 @@ class Student:
                          "message": f"not run: the notebook used up its "
                                     f"{LOAD_TIMEOUT['.ipynb']:g} s"})
                 return
-            wall *= clock.WALL_FACTOR
+            wall = seconds * clock.WALL_FACTOR  # while it waits: the file's budget bounds it
             try:
                 reply = self._timed({"op": "cell", "number": number, "seconds": seconds,
                                      "wall": wall}, seconds + CELL_GRACE,
@@ -197,9 +196,11 @@ class Student:
         budget, wall = FILE_BUDGET[suffix], FILE_WALL[suffix]
         if self._spent >= budget or self._waited >= wall:
             self.close()
-            raise SubmissionError(f"{self.path.name} used up its {budget:g} s of grading "
-                                  "time; this check was not run. Make every function fast "
-                                  "(the reference answers in milliseconds).")
+            spent = (f"{budget:g} s of grading time" if self._spent >= budget
+                     else f"{wall:g} s of grading time on the clock (waiting)")
+            raise SubmissionError(f"{self.path.name} used up its {spent}; this check was not "
+                                  "run. Make every function fast (the reference answers in "
+                                  "milliseconds) and never wait.")
         return budget - self._spent, wall - self._waited
 
     def _timed(self, message: dict[str, Any], timeout: float, wall: float | None = None,
