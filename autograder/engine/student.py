@@ -123,7 +123,7 @@ class Student:
             return
         self._spawn(self._runs)
         first_run = self._starts == 1
-        used = [0.0, 0.0]  # this run's CPU-seconds and seconds on the clock
+        used = [0.0]  # this run's CPU-seconds
         try:
             self._timed({"op": "open", "path": self._runs.name}, CALL_TIMEOUT)
         except WorkerLost as exc:
@@ -207,7 +207,7 @@ class Student:
                used: list[float] | None = None) -> Any:
         """Ask the worker within `timeout` CPU-seconds and `wall` seconds on the clock
         (default clock.WALL_FACTOR * timeout), and what is left of the file's budgets; add
-        what it cost to the budgets (and to `used`, [CPU, clock])."""
+        what it cost to the budgets (and its CPU-seconds to `used[0]`)."""
         cpu_left, wall_left = self._time_left()
         wall = timeout * clock.WALL_FACTOR if wall is None else wall
         deadline = clock.Deadline(self._worker.pid, min(timeout, cpu_left), min(wall, wall_left),
@@ -223,7 +223,6 @@ class Student:
             self._waited += deadline.used_wall
             if used is not None:
                 used[0] += deadline.used_cpu
-                used[1] += deadline.used_wall
 
     # -- what the student reads
 
