@@ -8,9 +8,11 @@ runs, so the images saved in a notebook's outputs never reach the worker.
 Running (`Kernel`) uses IPython's own pieces inside the worker: an `InteractiveShell`, so
 cell magics, `display`, `get_ipython`, help syntax and `x = !cmd` are transformed exactly as
 in Jupyter; matplotlib draws to nowhere; ipywidgets is the real package. Every cell runs,
-past a cell that raises (as `nbconvert --allow-errors`). A cell that overruns its seconds is
-interrupted as Jupyter's stop button does (KeyboardInterrupt from an interval timer; where
-the platform has no SIGALRM, only the caller's whole-notebook deadline applies). Shell
+past a cell that raises (as `nbconvert --allow-errors`). A cell that overruns its CPU-seconds,
+or its seconds on the clock (it sleeps or blocks), is interrupted as Jupyter's stop button
+does (KeyboardInterrupt from interval timers: ITIMER_PROF counts the process's CPU time,
+ITIMER_REAL the clock; where the platform has no setitimer, only the caller's deadline
+applies). Shell
 escapes, `%%bash`, `%pip` and the like are reported no-ops, and timing magics and tqdm's bars
 print no timing (engine/magics.py). Nothing Linux-only is imported:
 the student kit runs this module on macOS and Windows too.
@@ -27,15 +29,16 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograder.engine import magics
+from autograder.engine import clock, magics
 
-CELL_SECONDS = 60.0  # a cell's share of the notebook's time when no caller sets one
+CELL_SECONDS = 60.0  # a cell's CPU-seconds when no caller sets them
 ENVIRONMENT = ("numpy", "scipy", "torch", "matplotlib", "IPython", "ipywidgets", "tqdm")
 DOWNLOAD = ("Download the notebook again as a .ipynb file (Jupyter: File > Download; "
             "Colab: File > Download > Download .ipynb) and upload that file.")
@@ -186,14 +189,19 @@ class Kernel:
         """Names the shell put in the namespace (In, Out, get_ipython, exit, ...)."""
         return set(self.shell.user_ns_hidden)
 
-    def run(self, number: int, seconds: float | None = CELL_SECONDS) -> dict[str, Any] | None:
-        """Run cell `number`; its error as plain data (None: it ran). `seconds`: interrupt
-        it after that long, as Jupyter's stop button does (None: never)."""
+    def run(self, number: int, seconds: float | None = CELL_SECONDS,
+            wall: float | None = None) -> dict[str, Any] | None:
+        """Run cell `number`; its error as plain data (None: it ran). Interrupt it, as
+        Jupyter's stop button does, after `seconds` of CPU time or `wall` seconds on the
+        clock (default clock.WALL_FACTOR * seconds); `seconds` None: never."""
         cell = self.cells[number]
-        self._running, self._timed_out = cell, False
+        self._running, self._timed_out = cell, ""
         self._counts[self.shell.execution_count] = number
+        if seconds is not None and wall is None:
+            wall = seconds * clock.WALL_FACTOR
+        started = time.process_time()
         try:
-            with self._interrupt_after(seconds):
+            with self._interrupt_after(seconds, wall):
                 result = self.shell.run_cell(cell.source, store_history=True,
                                              cell_id=str(number))
             error = result.error_before_exec or result.error_in_exec
@@ -204,8 +212,11 @@ class Kernel:
         if error is None:
             return None
         if self._timed_out and isinstance(error, KeyboardInterrupt):
+            waited = self._timed_out == "wall" and clock.waiting(
+                time.process_time() - started, wall)
+            spent = f"{wall:g} s waiting" if waited else f"{seconds:g} s of computing"
             return {"type": "TimeLimit", "cell": number, "line": cell.where(),
-                    "message": f"still running after {seconds:g} s: interrupted"}
+                    "message": f"still running after {spent}: interrupted"}
         return self.describe(error, number)
 
     def describe(self, exc: BaseException, number: int | None = None) -> dict[str, Any]:
@@ -258,28 +269,40 @@ class Kernel:
                    "run while grading")
 
     @contextmanager
-    def _interrupt_after(self, seconds: float | None) -> Iterator[None]:
-        """KeyboardInterrupt in the running cell after `seconds`, then every second (a cell
-        that swallows one gets another). No SIGALRM (Windows) or not the main thread: no
-        timer, the caller's deadline applies."""
+    def _interrupt_after(self, seconds: float | None, wall: float | None) -> Iterator[None]:
+        """KeyboardInterrupt in the running cell after `seconds` of the process's CPU time
+        (ITIMER_PROF), or `wall` seconds on the clock (ITIMER_REAL) while it waits (twice
+        that in any case), then every second (a cell that swallows one gets another). No
+        setitimer (Windows) or not the main thread: no timer, the caller's deadline applies."""
         usable = (seconds is not None and hasattr(signal, "setitimer")
                   and threading.current_thread() is threading.main_thread())
         if not usable:
             yield
             return
+        timers = {signal.SIGPROF: (signal.ITIMER_PROF, seconds, "cpu"),
+                  signal.SIGALRM: (signal.ITIMER_REAL, wall, "wall")}
+        started, cpu_started = time.monotonic(), time.process_time()
 
         def interrupt(signum: int, frame: Any) -> None:
-            if self._running is not None:
-                self._timed_out = True
-                raise KeyboardInterrupt
+            if self._running is None:
+                return
+            if signum == signal.SIGALRM:  # computing on a busy machine: until twice as long
+                waited = time.monotonic() - started
+                if not clock.waiting(time.process_time() - cpu_started, waited) \
+                        and waited < 2 * wall:
+                    return
+            self._timed_out = self._timed_out or timers[signum][2]
+            raise KeyboardInterrupt
 
-        previous = signal.signal(signal.SIGALRM, interrupt)
-        signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001), 1.0)
+        previous = {sig: signal.signal(sig, interrupt) for sig in timers}
+        for which, after, _ in timers.values():
+            signal.setitimer(which, max(after, 0.001), 1.0)
         try:
             yield
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+            for sig, (which, _, _) in timers.items():
+                signal.setitimer(which, 0)
+                signal.signal(sig, previous[sig])
 
 
 def _quiet_progress_bars() -> None:

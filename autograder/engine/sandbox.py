@@ -41,7 +41,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from autograder.engine import channel, namespaces, seccomp
+from autograder.engine import channel, clock, namespaces, seccomp
 from autograder.engine.jail import Jail, Limits, WorkerLost  # noqa: F401 - re-exported
 from autograder.engine.namespaces import WRITABLE_DIRS
 
@@ -265,19 +265,21 @@ class Worker:
         self.pid, self._requests, self._replies, self._user = pid, requests, replies, user
         self.alive = True
 
-    def ask(self, message: dict[str, Any], timeout: float) -> Any:
-        """Send a request and wait for the reply; kill the worker on any failure.
+    def ask(self, message: dict[str, Any], deadline: clock.Deadline) -> Any:
+        """Send a request and wait for the reply within `deadline` (the worker's CPU time,
+        and the clock as a backstop); kill the worker on any failure.
 
         Each request carries a fresh random id that the reply must echo: a reply that
         student code queued in the pipe ahead of time can never answer a request."""
-        deadline = time.monotonic() + timeout
         request_id = secrets.token_hex(8)
         try:
-            channel.send(self._requests, {**message, "id": request_id}, deadline)
-            reply = channel.receive(self._replies, deadline)
+            channel.send(self._requests, {**message, "id": request_id}, deadline.wall_end())
+            if not deadline.wait(clock.readable(self._replies)):
+                raise channel.ChannelTimeout(deadline.reason)
+            reply = channel.receive(self._replies, deadline.wall_end())
         except channel.ChannelTimeout as exc:
             self.kill()
-            raise WorkerLost(f"no answer within {timeout:g} s") from exc
+            raise WorkerLost(deadline.reason or f"no answer within {deadline.wall:g} s") from exc
         except channel.ChannelError as exc:
             self.kill()
             raise WorkerLost(f"the worker process ended ({exc})") from exc

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autograder.engine import notebook
+from autograder.engine import clock, notebook
 from autograder.engine.answers import (
     NotImplementedYet,
     SubmissionError,
@@ -26,17 +25,23 @@ from autograder.engine.jail import Jail, WorkerLost
 if TYPE_CHECKING:  # the Linux sandbox, or the kit's stand-ins for it (kit/engine.py)
     from autograder.engine.sandbox import SandboxUser, Worker, Zygote
 
-CALL_TIMEOUT = 10.0  # seconds for one call of a student function
-LOAD_TIMEOUT = {".py": 30.0, ".ipynb": 180.0}
+# Deadlines and budgets are in CPU-seconds of the worker (engine/clock.py), so they mean the
+# same work on a full core and on Gradescope's half a vCPU; each has a backstop on the clock
+# (clock.WALL_FACTOR times as long) for code that sleeps or blocks. Why these numbers:
+# docs/design.md, "Deadlines".
+CALL_TIMEOUT = 10.0  # one call of a student function
+LOAD_TIMEOUT = {".py": 30.0, ".ipynb": 90.0}  # hw0.py's load; all the cells of one notebook run
 # A notebook cell's share: past it the worker interrupts the cell (KeyboardInterrupt) and the
 # notebook goes on; CELL_GRACE later the grader gives up on it. Tests shorten it (env).
 CELL_TIMEOUT = float(os.environ.get("HW0_CELL_SECONDS", "60"))
 CELL_GRACE = 5.0
 MAX_SHOWN = 10  # cell errors, and notes, at the top of the feedback
-# Seconds of worker time for all the checks of one file, loads included: a function that
-# answers just inside CALL_TIMEOUT on every one of hundreds of inputs must not keep
-# Gradescope past its own timeout (10 minutes by default) without a results.json.
-FILE_BUDGET = {".py": 150.0, ".ipynb": 300.0}
+# All the checks of one file, loads included: a function that answers just inside
+# CALL_TIMEOUT on every one of hundreds of inputs, or sleeps in every call, must not keep
+# Gradescope past its own timeout (10 minutes) without a results.json. FILE_WALL bounds the
+# clock: both files' together, and the grader's own work, end well inside 10 minutes.
+FILE_BUDGET = {".py": 60.0, ".ipynb": 120.0}
+FILE_WALL = {suffix: seconds * clock.WALL_FACTOR for suffix, seconds in FILE_BUDGET.items()}
 ENVIRONMENT = ("The grading environment has Python's standard library, "
                + ", ".join(notebook.ENVIRONMENT[:-1]) + f" and {notebook.ENVIRONMENT[-1]} only "
                "(no network, nothing can be installed): use those instead.")
@@ -60,7 +65,8 @@ class Student:
         self.load_notes: list[dict[str, Any]] = []
         self.lost: list[str] = []
         self._starts = 0
-        self._spent = 0.0
+        self._spent = 0.0  # CPU-seconds of the worker, for FILE_BUDGET
+        self._waited = 0.0  # seconds on the clock, for FILE_WALL
         self._load_failed: str | None = None
         self._runs: Path | None = None  # what the worker gets: the notebook without outputs
         self._cells: dict[int, notebook.Cell] = {}
@@ -119,7 +125,7 @@ class Student:
             return
         self._spawn(self._runs)
         first_run = self._starts == 1
-        started = time.monotonic()
+        used = [0.0]  # this run's CPU-seconds
         try:
             self._timed({"op": "open", "path": self._runs.name}, CALL_TIMEOUT)
         except WorkerLost as exc:
@@ -130,7 +136,7 @@ class Student:
                 return
             if number in self._skip:
                 continue
-            seconds = min(CELL_TIMEOUT, LOAD_TIMEOUT[".ipynb"] - (time.monotonic() - started))
+            seconds = min(CELL_TIMEOUT, LOAD_TIMEOUT[".ipynb"] - used[0])
             if seconds < 1.0:
                 self._stop_before = number
                 if first_run:
@@ -139,9 +145,11 @@ class Student:
                          "message": f"not run: the notebook used up its "
                                     f"{LOAD_TIMEOUT['.ipynb']:g} s"})
                 return
+            wall = seconds * clock.WALL_FACTOR  # while it waits: the file's budget bounds it
             try:
-                reply = self._timed({"op": "cell", "number": number, "seconds": seconds},
-                                    seconds + CELL_GRACE)
+                reply = self._timed({"op": "cell", "number": number, "seconds": seconds,
+                                     "wall": wall}, seconds + CELL_GRACE,
+                                    wall + CELL_GRACE, used)
             except WorkerLost as exc:
                 self.lost.append(f"cell {number}: {exc.reason}")
                 self._stop_before = number
@@ -183,28 +191,40 @@ class Student:
             self._worker.kill()
             self._worker = None
 
-    def _time_left(self) -> float:
-        """Seconds left of the file's budget; a SubmissionError once it is used up."""
-        budget = FILE_BUDGET.get(self.path.suffix, FILE_BUDGET[".py"])
-        if self._spent >= budget:
+    def _time_left(self) -> tuple[float, float]:
+        """CPU-seconds and seconds on the clock left of the file's budgets; a SubmissionError
+        once either is used up."""
+        suffix = self.path.suffix if self.path.suffix in FILE_BUDGET else ".py"
+        budget, wall = FILE_BUDGET[suffix], FILE_WALL[suffix]
+        if self._spent >= budget or self._waited >= wall:
             self.close()
-            raise SubmissionError(f"{self.path.name} used up its {budget:g} s of grading "
-                                  "time; this check was not run. Make every function fast "
-                                  "(the reference answers in milliseconds).")
-        return budget - self._spent
+            spent = (f"{budget:g} s of grading time" if self._spent >= budget
+                     else f"{wall:g} s of grading time on the clock (waiting)")
+            raise SubmissionError(f"{self.path.name} used up its {spent}; this check was not "
+                                  "run. Make every function fast (the reference answers in "
+                                  "milliseconds) and never wait.")
+        return budget - self._spent, wall - self._waited
 
-    def _timed(self, message: dict[str, Any], timeout: float) -> Any:
-        """Ask the worker within `timeout` and what is left of the file's time budget."""
-        left = self._time_left()
-        started = time.monotonic()
+    def _timed(self, message: dict[str, Any], timeout: float, wall: float | None = None,
+               used: list[float] | None = None) -> Any:
+        """Ask the worker within `timeout` CPU-seconds and `wall` seconds on the clock
+        (default clock.WALL_FACTOR * timeout), and what is left of the file's budgets; add
+        what it cost to the budgets (and its CPU-seconds to `used[0]`)."""
+        cpu_left, wall_left = self._time_left()
+        wall = timeout * clock.WALL_FACTOR if wall is None else wall
+        deadline = clock.Deadline(self._worker.pid, min(timeout, cpu_left), min(wall, wall_left),
+                                  min(2 * wall, wall_left))
         try:
-            return self._worker.ask(message, min(timeout, left))
+            return self._worker.ask(message, deadline)
         except WorkerLost as exc:
-            if timeout > left and time.monotonic() - started >= left:
+            if (timeout > cpu_left or 2 * wall > wall_left) and deadline.expired():
                 raise WorkerLost(f"{self.path.name} used up its grading time") from exc
             raise
         finally:
-            self._spent += time.monotonic() - started
+            self._spent += deadline.used_cpu
+            self._waited += deadline.used_wall
+            if used is not None:
+                used[0] += deadline.used_cpu
 
     # -- what the student reads
 
@@ -328,10 +348,16 @@ def _problem(name: str, e: dict[str, Any]) -> str:
                 "once yourself.")
     if kind == "NotANotebook":
         return str(message)
+    if kind == "TimeLimit" and "waiting" in message:
+        return (f"{name}: {where} was still waiting (sleeping, or for input that never "
+                f"comes) after {CELL_TIMEOUT * clock.WALL_FACTOR:g} s and was interrupted, as "
+                "Jupyter's stop button does; the cells after it still ran. Do not wait in a "
+                "cell.")
     if kind == "TimeLimit":
         return (f"{name}: {where} was still running after {CELL_TIMEOUT:g} s and was "
-                "interrupted, as Jupyter's stop button does; the cells after it still ran. "
-                "Make it finish sooner (fewer steps or a smaller search).")
+                "interrupted, as Jupyter's stop button does (seconds of computing, the same "
+                "on any machine); the cells after it still ran. Make it finish sooner (fewer "
+                "steps or a smaller search).")
     if kind == "CellLost":
         return (f"{name}: {where} could not be interrupted or ended the notebook "
                 f"({message}); only the cells before it were graded. Make it finish sooner, "

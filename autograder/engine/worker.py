@@ -150,11 +150,13 @@ class Session:
         self.kernel = notebook.Kernel(notebook.read(path), self.names)
         return {"code_cells": self.kernel.code_cells}
 
-    def cell(self, number: int, seconds: float | None = notebook.CELL_SECONDS) -> dict[str, Any]:
-        """Run one code cell of the open notebook: its error (None) and the notes so far."""
+    def cell(self, number: int, seconds: float | None = notebook.CELL_SECONDS,
+             wall: float | None = None) -> dict[str, Any]:
+        """Run one code cell of the open notebook (interrupted after `seconds` of CPU time or
+        `wall` on the clock): its error (None) and the notes so far."""
         if self.kernel is None or number not in self.kernel.code_cells:
             raise ValueError(f"no code cell {number}")
-        return {"error": self.kernel.run(number, seconds), "notes": self.kernel.notes}
+        return {"error": self.kernel.run(number, seconds, wall), "notes": self.kernel.notes}
 
     def defined(self) -> list[str]:
         hidden = self.kernel.hidden() if self.kernel else set()
@@ -264,7 +266,8 @@ def reply_to(session: Session, request: Any) -> dict[str, Any]:
         elif op == "open":
             reply = {"ok": session.open(request["path"])}
         elif op == "cell":
-            reply = {"ok": session.cell(request["number"], request.get("seconds"))}
+            reply = {"ok": session.cell(request["number"], request.get("seconds"),
+                                        request.get("wall"))}
         elif op == "get":
             reply = session.get(request["name"])
         elif op == "call":

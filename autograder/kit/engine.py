@@ -26,12 +26,11 @@ import secrets
 import shutil
 import sys
 import tempfile
-import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from autograder.engine import channel, notebook
+from autograder.engine import channel, clock, notebook
 from autograder.engine.jail import Jail, WorkerLost
 from autograder.engine.student import CELL_TIMEOUT
 
@@ -58,29 +57,33 @@ class SpawnWorker:
         self.output: Path | None = None
         self.alive = True
 
-    def ask(self, message: dict[str, Any], timeout: float) -> Any:
-        """Send a request and wait for the reply; kill the worker on any failure. The reply
-        must echo the request's fresh random id, as in sandbox.Worker. A request asked ahead
-        is answered by its reply; one that differs first lets the rest finish unread."""
-        deadline = time.monotonic() + timeout
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def ask(self, message: dict[str, Any], deadline: clock.Deadline) -> Any:
+        """Send a request and wait for the reply within `deadline` (CPU time where /proc
+        exists, else the clock); kill the worker on any failure. The reply must echo the
+        request's fresh random id, as in sandbox.Worker. A request asked ahead is answered
+        by its reply; one that differs first lets the rest finish unread."""
         try:
             if self._ahead and self._ahead[0][0] == _asked(message):
-                return self._receive(self._ahead.pop(0)[1], deadline, timeout)
+                return self._receive(self._ahead.pop(0)[1], deadline)
             while self._ahead:
-                self._receive(self._ahead.pop(0)[1], deadline, timeout)
+                self._receive(self._ahead.pop(0)[1], deadline)
             request_id = secrets.token_hex(8)
             self._conn.send_bytes(channel.dumps({**message, "id": request_id}))
-            return self._receive(request_id, deadline, timeout)
+            return self._receive(request_id, deadline)
         except (EOFError, OSError, channel.ChannelError) as exc:
             self.kill()
             code = self._process.exitcode
             raise WorkerLost("the worker process ended" + (
                 f" (exit code {code})" if code is not None else f" ({exc})")) from exc
 
-    def _receive(self, request_id: str, deadline: float, timeout: float) -> Any:
-        if not self._conn.poll(max(0.0, deadline - time.monotonic())):
+    def _receive(self, request_id: str, deadline: clock.Deadline) -> Any:
+        if not deadline.wait(self._conn.poll):
             self.kill()
-            raise WorkerLost(f"no answer within {timeout:g} s")
+            raise WorkerLost(deadline.reason)
         reply = channel.loads(self._conn.recv_bytes(channel.MAX_MESSAGE))
         if not isinstance(reply, dict) or reply.pop("id", None) != request_id:
             self.kill()
@@ -100,7 +103,7 @@ class SpawnWorker:
 
 
 def _asked(message: dict[str, Any]) -> tuple[Any, ...]:
-    """What a request asks, for matching it with one asked ahead (a cell's seconds aside)."""
+    """What a request asks, for matching it with one asked ahead (a cell's time aside)."""
     return (message.get("op"), message.get("path"), message.get("number"))
 
 
@@ -126,7 +129,8 @@ class SpawnZygote:
         (folder / path.name).write_bytes(runs)
         process, conn = self._start(folder / path.name, folder / "printed.txt")
         asked = [{"op": "open", "path": path.name}]
-        asked += [{"op": "cell", "number": c.number, "seconds": CELL_TIMEOUT}
+        asked += [{"op": "cell", "number": c.number, "seconds": CELL_TIMEOUT,
+                   "wall": CELL_TIMEOUT * clock.WALL_FACTOR}
                   for c in cells if c.kind == "code"]
         ahead = []
         for message in asked:
