@@ -9,15 +9,18 @@ since nothing in this process can be trusted.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sys
 import traceback
 import types
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+from torch.overrides import TorchFunctionMode
 
 from autograder.engine import channel, notebook
 
@@ -83,11 +86,29 @@ def is_single(value: Any, depth: int = 0) -> bool:
     return False
 
 
-def answer(value: Any, plain: Any = None) -> dict[str, Any]:
+class PrecisionWatch(TorchFunctionMode):
+    """Watches one call of a student function: `single` once any torch operation in it
+    made a single (or half) precision tensor. A float64 answer computed partly in float32
+    (a float32 stage times a float64 one) has float32's accuracy, and the precision policy
+    judges it so (checks/precision.py): by the accuracy of the values, not their dtype."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.single = False
+
+    def __torch_function__(self, func: Any, types: Any, args: Any = (),
+                           kwargs: Any = None) -> Any:
+        out = func(*args, **(kwargs or {}))
+        if not self.single and isinstance(out, torch.Tensor):
+            self.single = torch.Tensor.dtype.__get__(out) in SINGLE_DTYPES
+        return out
+
+
+def answer(value: Any, plain: Any = None, single: bool = False) -> dict[str, Any]:
     """The reply carrying what the student gave: plain data (`plain` when already made),
-    and "single": true when it was single precision."""
+    and "single": true when it was single precision, or computed partly in it (`single`)."""
     reply = {"ok": to_plain(value) if plain is None else plain}
-    if is_single(value):
+    if single or is_single(value):
         reply["single"] = True
     return reply
 
@@ -102,6 +123,36 @@ def describe_error(exc: BaseException, filename: str) -> dict[str, Any]:
         if Path(frame.filename).name == filename:
             line = f"{filename} line {frame.lineno}"
     return {"type": type(exc).__name__, "message": notebook.message(exc), "line": line}
+
+
+# numpy's own defaults: warnings, not exceptions, and underflow ignored.
+NUMPY_ERRORS = {"divide": "warn", "over": "warn", "under": "ignore", "invalid": "warn"}
+
+
+@contextlib.contextmanager
+def checking_state() -> Iterator[None]:
+    """The torch and numpy state the checks need around one call of a student function,
+    whatever the notebook left behind (an inference cell's `torch.set_grad_enabled(False)`,
+    `torch.set_default_dtype(torch.float32)`, anomaly detection, its own thread count,
+    `np.seterr(all="raise")`): autograd on, float64 default, anomaly detection off, one
+    thread (the zygote's), numpy's default error handling. The student's own state comes
+    back afterwards, so a later cell still sees what it set."""
+    saved = (torch.is_grad_enabled(), torch.get_default_dtype(), torch.is_anomaly_enabled(),
+             torch.get_num_threads(), np.geterr())
+    torch.set_grad_enabled(True)
+    torch.set_default_dtype(torch.float64)
+    torch.autograd.set_detect_anomaly(False)
+    torch.set_num_threads(1)
+    np.seterr(**NUMPY_ERRORS)
+    try:
+        yield
+    finally:
+        grad, dtype, anomaly, threads, errors = saved
+        torch.set_grad_enabled(grad)
+        torch.set_default_dtype(dtype)
+        torch.autograd.set_detect_anomaly(anomaly)
+        torch.set_num_threads(threads)
+        np.seterr(**errors)
 
 
 class Session:
@@ -183,27 +234,34 @@ class Session:
         fn = self.names[name]
         if not callable(fn):
             raise TypeError(f"{name} is a {type(fn).__name__}, not a function")
-        targs = list(args)
-        for i in tensors:
-            targs[i] = torch.tensor(args[i], dtype=torch.float64, requires_grad=i in wrt)
+        with checking_state():
+            return _call(fn, args, tensors, wrt)
+
+
+def _call(fn: Any, args: list[Any], tensors: list[int], wrt: list[int]) -> dict[str, Any]:
+    """Session.call's work, in the checks' torch state."""
+    targs = list(args)
+    for i in tensors:
+        targs[i] = torch.tensor(args[i], dtype=torch.float64, requires_grad=i in wrt)
+    with PrecisionWatch() as watch:
         out = fn(*targs)
-        if not wrt:
-            return answer(out)
-        if not isinstance(out, torch.Tensor):
-            return answer(out, {"value": to_plain(out), "grads": None})
-        flat = out.reshape(-1)
-        if not flat.requires_grad:  # computed without torch: no gradient reached the output
-            return answer(out, {"value": to_plain(out), "grads": None})
-        jac = [np.zeros((flat.numel(),) + tuple(targs[i].shape)) for i in wrt]
-        for k in range(flat.numel()):
-            grads = torch.autograd.grad(flat[k], [targs[i] for i in wrt], retain_graph=True,
-                                        allow_unused=True)
-            for j, g in enumerate(grads):
-                if g is not None:
-                    jac[j][k] = g.detach().numpy()
-        shaped = [j.reshape(tuple(out.shape) + tuple(targs[i].shape))
-                  for j, i in zip(jac, wrt, strict=True)]
-        return answer(out, {"value": to_plain(out), "grads": shaped})
+    if not wrt:
+        return answer(out, single=watch.single)
+    if not isinstance(out, torch.Tensor):
+        return answer(out, {"value": to_plain(out), "grads": None}, watch.single)
+    flat = out.reshape(-1)
+    if not flat.requires_grad:  # computed without torch: no gradient reached the output
+        return answer(out, {"value": to_plain(out), "grads": None}, watch.single)
+    jac = [np.zeros((flat.numel(),) + tuple(targs[i].shape)) for i in wrt]
+    for k in range(flat.numel()):
+        grads = torch.autograd.grad(flat[k], [targs[i] for i in wrt], retain_graph=True,
+                                    allow_unused=True)
+        for j, g in enumerate(grads):
+            if g is not None:
+                jac[j][k] = g.detach().numpy()
+    shaped = [j.reshape(tuple(out.shape) + tuple(targs[i].shape))
+              for j, i in zip(jac, wrt, strict=True)]
+    return answer(out, {"value": to_plain(out), "grads": shaped}, watch.single)
 
 
 class ProtocolError(ValueError):
