@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import autograder
-from autograder import results
+from autograder import identity, results
 from autograder.engine.answers import SubmissionError
 from autograder.engine.student import Student
 
@@ -182,7 +182,8 @@ class Grader:
         # student printed.
         problems = [p for s in students.values() for p in s.problems()]
         output = "\n\n".join(found.notes + problems + printed)
-        return results.results(tests, output, time.monotonic() - start)
+        return results.results(tests, output, time.monotonic() - start,
+                               {"grader": identity.grader()})
 
 
 def grade(submission: Path, **options: Any) -> dict[str, Any]:

@@ -98,7 +98,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     out = tmp_path_factory.mktemp("uploads-results")
     done = run_cli("batch", root, "-o", out)
     assert done.returncode == 0, done.stderr[-3000:]
-    return {p.parent.name: json.loads(p.read_text()) for p in out.glob("*/results.json")}
+    graded = {p.parent.name: json.loads(p.read_text()) for p in out.glob("*/results.json")}
+    return {**graded, "_out": out}
 
 
 @pytest.mark.parametrize("upload", sorted(UPLOADS))
@@ -118,3 +119,31 @@ def test_a_notebook_named_in_another_case_is_run_as_a_notebook(graded: dict) -> 
 @pytest.mark.parametrize("upload", sorted(WRONG))
 def test_wrong_work_of_those_kinds_still_loses_its_parts(graded: dict, upload: str) -> None:
     assert lost_parts(graded[upload]) == WRONG[upload][1], graded[upload]["output"][:2000]
+
+
+def test_results_name_the_grader_and_staff_tools_notice_another(graded: dict, tmp_path: Path,
+                                                               capsys) -> None:  # noqa: ANN001
+    """extra_data["grader"]: this grader's version, content hash and packages, the same in
+    every results.json of one grader; diff says first when OLD and NEW come from different
+    graders, and a batch output mixing graders is named."""
+    from autograder import identity
+    from autograder.staff import diff
+
+    assert {json.dumps(graded[u]["extra_data"]) for u in UPLOADS} == {
+        json.dumps({"grader": identity.grader()})}
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(graded["_out"], old)
+    shutil.copytree(graded["_out"], new)
+    assert identity.mixed(new) == []
+    diff.main(old, new)
+    assert "different graders" not in capsys.readouterr().out
+    changed = new / "module_beside" / "results.json"
+    data = json.loads(changed.read_text())
+    data["extra_data"]["grader"]["packages"]["numpy"] = "0.0.1"
+    changed.write_text(json.dumps(data))
+    diff.main(old, new)
+    said = capsys.readouterr().out
+    assert said.startswith("OLD and NEW were graded by different graders."), said
+    assert "numpy 0.0.1" in said
+    warning = identity.mixed(new)
+    assert "holds results from 2 different graders" in warning[0], warning
