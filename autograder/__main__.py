@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="other Pythons whose environments get a section (the 3.10 venv)")
     p.add_argument("--check", action="store_true",
                    help="only report whether this environment is what requirements.txt pins")
+    p = sub.add_parser("example", help="regenerate examples/, the bundled submission with "
+                       "mistakes that the README grades")
+    p.add_argument("--check", action="store_true", help="only report whether it is stale")
     p = sub.add_parser("template", help="regenerate student_template/ from reference/")
     p.add_argument("--check", action="store_true", help="only report whether it is stale")
     args = parser.parse_args(argv)
@@ -81,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         from autograder.staff import verify
 
         return 0 if verify.verify(args.mutants, args.jobs) else 1
+    if args.command == "example":
+        from autograder.staff import example
+
+        return example.main(check=args.check)
     if args.command == "lock":
         from autograder.staff import lock
 
