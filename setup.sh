@@ -3,8 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
-# torch is pinned (requirements.txt). PyPI's Linux wheel of torch is the CUDA build (gigabytes);
-# the CPU build comes from PyTorch's own index. Set TORCH_INDEX_URL= (empty) to use pip's default.
+# Every package is pinned (requirements.txt, the lock: docs/staff.md). PyPI's Linux wheel of
+# torch is the CUDA build (gigabytes); the CPU build comes from PyTorch's own index. Set
+# TORCH_INDEX_URL= (empty) to use pip's default.
 TORCH_INDEX_URL="${TORCH_INDEX_URL-https://download.pytorch.org/whl/cpu}"
 extra=()
 if [ -n "$TORCH_INDEX_URL" ]; then extra=(--extra-index-url "$TORCH_INDEX_URL"); fi

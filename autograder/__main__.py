@@ -48,8 +48,18 @@ def main(argv: list[str] | None = None) -> int:
                    help="mutate this file only")
     p = sub.add_parser("build-zip", help="the autograder.zip to upload to Gradescope")
     p.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"))
+    p.add_argument("--force", action="store_true",
+                   help="build even though the tests have not passed on this content")
     p = sub.add_parser("build-kit", help="the answer-free kit students download")
     p.add_argument("-o", "--output", type=Path, default=Path("hw0-kit.zip"))
+    p = sub.add_parser("lock", help="staff: pin requirements.txt to the installed packages")
+    p.add_argument("--python", nargs="*", default=[], metavar="PY",
+                   help="other Pythons whose environments get a section (the 3.10 venv)")
+    p.add_argument("--check", action="store_true",
+                   help="only report whether this environment is what requirements.txt pins")
+    p = sub.add_parser("example", help="regenerate examples/, the bundled submission with "
+                       "mistakes that the README grades")
+    p.add_argument("--check", action="store_true", help="only report whether it is stale")
     p = sub.add_parser("template", help="regenerate student_template/ from reference/")
     p.add_argument("--check", action="store_true", help="only report whether it is stale")
     args = parser.parse_args(argv)
@@ -59,8 +69,14 @@ def main(argv: list[str] | None = None) -> int:
 
         return template.main(check=args.check)
     if args.command == "build-zip":
-        from autograder.staff import buildzip
+        from autograder.staff import buildzip, stamp
 
+        problem = stamp.problem()
+        if problem and not args.force:
+            print(f"build-zip refused: {problem}; or pass --force.", file=sys.stderr)
+            return 1
+        if problem:
+            print(f"WARNING: building anyway (--force): {problem}.", file=sys.stderr)
         names = buildzip.build(args.output)
         print(f"wrote {args.output}: {len(names)} files (setup.sh and run_autograder at the root)")
         return 0
@@ -80,6 +96,14 @@ def main(argv: list[str] | None = None) -> int:
 
         files = (args.only,) if args.only else mutate.FILES
         return mutate.run(args.jobs, files, fast=args.fast)
+    if args.command == "example":
+        from autograder.staff import example
+
+        return example.main(check=args.check)
+    if args.command == "lock":
+        from autograder.staff import lock
+
+        return lock.main(args.python, check=args.check)
     if args.command == "docs":
         from autograder.staff import docs
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import autograder
-from autograder import feedback, results
+from autograder import feedback, identity, results
 from autograder.engine.answers import SubmissionError
 from autograder.engine.student import Student
 
@@ -196,7 +196,8 @@ class Grader:
         problems = [p for s in students.values() for p in s.problems()]
         output = "\n\n".join([feedback.summary(tests), *found.notes, *problems,
                                *feedback.fix_first(roots), *printed])
-        return results.results(tests, output, time.monotonic() - start)
+        return results.results(tests, output, time.monotonic() - start,
+                               {"grader": identity.grader()})
 
 
 def grade(submission: Path, **options: Any) -> dict[str, Any]:

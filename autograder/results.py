@@ -69,7 +69,8 @@ def label(test: dict[str, Any]) -> str:
     return f"{test['number']} {test['name']}"
 
 
-def results(tests: list[dict[str, Any]], output: str, execution_time: float) -> dict[str, Any]:
+def results(tests: list[dict[str, Any]], output: str, execution_time: float,
+            extra_data: dict[str, Any] | None = None) -> dict[str, Any]:
     data = {
         "score": round(sum(t["score"] for t in tests), 6),
         "execution_time": round(execution_time, 3),
@@ -79,6 +80,8 @@ def results(tests: list[dict[str, Any]], output: str, execution_time: float) -> 
         "stdout_visibility": "hidden",
         "tests": tests,
     }
+    if extra_data:
+        data["extra_data"] = extra_data
     return fit(data)
 
 

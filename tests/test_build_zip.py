@@ -40,7 +40,7 @@ def exposed(top: Path) -> list[Path]:
 
 def test_the_zip_sets_up_and_grades_in_a_fake_autograder_root(tmp_path: Path) -> None:
     archive = tmp_path / "autograder.zip"
-    assert run_cli("build-zip", "-o", archive).returncode == 0
+    assert run_cli("build-zip", "-o", archive, "--force").returncode == 0
     names = zipfile.ZipFile(archive).namelist()
     # What grading reads, nothing else: no solved notebook, tests, template or docs ...
     assert [n for n in names if not n.startswith("autograder/")] == [
@@ -135,3 +135,21 @@ def test_lock_down_is_undone_except_in_gradescopes_container(
     assert grading.in_gradescope()
     grading.restore(grading.lock_down([source / "reference"]))
     assert (source / "reference").stat().st_mode & 0o777 == 0o700
+
+
+def test_build_zip_refuses_a_tree_the_tests_did_not_pass_on(tmp_path: Path) -> None:
+    """staff/stamp.py: no stamp, or a stamp of other content, refuses; the stamp of this
+    content builds."""
+    from autograder import identity
+
+    archive, stamp = tmp_path / "a.zip", tmp_path / "stamp.json"
+    env = {"HW0_TEST_STAMP": str(stamp)}
+    for recorded in (None, "0123456789abcdef"):
+        if recorded:
+            stamp.write_text(json.dumps({"content": recorded, "passed": 1}))
+        done = run_cli("build-zip", "-o", archive, env=env)
+        assert done.returncode == 1 and "build-zip refused" in done.stderr, done.stderr
+        assert not archive.exists()
+    stamp.write_text(json.dumps({"content": identity.content_hash(), "passed": 1}))
+    done = run_cli("build-zip", "-o", archive, env=env)
+    assert done.returncode == 0 and archive.exists(), done.stderr

@@ -8,8 +8,14 @@ Linux-only: the kit imports it on macOS and Windows.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# The other files a student uploads beside theirs (a helper module, a data file): at most this
+# many, this many bytes in all, copied into the worker's folder (they take its private tmpfs).
+BESIDE_FILES = 50
+BESIDE_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,44 @@ class Jail:
     student_file: Path
     hide: list[Path] = field(default_factory=list)
     limits: Limits = field(default_factory=Limits)
+    # The files uploaded beside the student's (relative to `home`, its folder): the worker's
+    # folder holds read-only copies, as a kernel started in the notebook's folder sees them.
+    home: Path | None = None
+    beside: list[Path] = field(default_factory=list)
+
+
+def read_beside(home: Path | None, beside: list[Path]) -> dict[str, bytes]:
+    """The contents of the files beside the student's, by relative path (links not followed;
+    a path out of `home` or a file past the bounds is left out). Read before the worker
+    hides the submission from itself."""
+    files: dict[str, bytes] = {}
+    total = 0
+    for rel in beside[:BESIDE_FILES]:
+        if home is None or rel.is_absolute() or ".." in rel.parts:
+            continue
+        try:
+            fd = os.open(home / rel, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        with os.fdopen(fd, "rb") as f:
+            data = f.read(BESIDE_BYTES - total + 1)
+        if total + len(data) > BESIDE_BYTES:
+            continue
+        files[rel.as_posix()] = data
+        total += len(data)
+    return files
+
+
+def write_beside(folder: Path, files: dict[str, bytes]) -> None:
+    """Put read-only copies of `files` (read_beside) in the worker's folder; a name the
+    worker's own file has is left alone."""
+    for rel, data in files.items():
+        target = folder / rel
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        target.chmod(0o444)
 
 
 class WorkerLost(Exception):

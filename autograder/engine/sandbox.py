@@ -15,8 +15,10 @@ nothing of the grader's is in its memory. A worker, before it touches student co
 - takes rlimits: CPU seconds, address space, processes, file size, open files, no core;
 - on Linux, a seccomp filter: no socket but AF_UNIX, no new process (threads are fine),
   no io_uring, no_new_privs (engine/seccomp.py);
-- gets a scrubbed environment, its stdout/stderr into a capped file, and a private copy of
-  the one student file it runs as its working directory.
+- gets a scrubbed environment, its stdout/stderr into a capped file, and a private working
+  directory with a copy of the student file it runs and read-only copies of the other files
+  uploaded beside it (a helper module, a data file; bounded, jail.py), as Jupyter started in
+  the notebook's folder would see them: never the reference, the checks or the results.
 
 What each layer stops, and what is left where one is missing: docs/security.md.
 
@@ -42,7 +44,13 @@ from pathlib import Path
 from typing import Any
 
 from autograder.engine import channel, clock, namespaces, seccomp
-from autograder.engine.jail import Jail, Limits, WorkerLost  # noqa: F401 - re-exported
+from autograder.engine.jail import (  # noqa: F401 - Jail, WorkerLost re-exported
+    Jail,
+    Limits,
+    WorkerLost,
+    read_beside,
+    write_beside,
+)
 from autograder.engine.namespaces import WRITABLE_DIRS
 
 UID_BASE = 61000  # sandbox uids: 61000 + slot, no passwd entry needed
@@ -198,6 +206,8 @@ class Zygote:
         spec = {
             "student_file": str(jail.student_file),
             "hide": [str(p) for p in jail.hide],
+            "home": str(jail.home) if jail.home else None,
+            "beside": [str(p) for p in jail.beside],
             "uid": user.uid,
             "limits": jail.limits.__dict__,
             "disable": os.environ.get(DISABLE_ENV, "").split(","),
@@ -331,12 +341,15 @@ def _become_worker(spec: dict[str, Any], requests: int, replies: int, out_fd: in
     uid, disabled = spec["uid"], set(spec["disable"])
     source = Path(spec["student_file"])
     code = source.read_bytes()  # before the submission folder is hidden
+    home = Path(spec["home"]) if spec.get("home") else None
+    others = read_beside(home, [Path(p) for p in spec.get("beside", [])])
     layers = ["process"]
     if uid is not None and "namespaces" not in disabled and namespaces.isolate(
             [Path(p) for p in spec["hide"]], limits):
         layers.append("namespaces")
     workdir = Path(tempfile.mkdtemp(prefix=f"hw0-worker-{os.getpid()}-", dir="/tmp"))
     (workdir / source.name).write_bytes(code)
+    write_beside(workdir, others)  # root's where there is a uid: read-only to the worker
     if uid is not None:
         for p in (workdir, workdir / source.name):
             os.chown(p, uid, uid)

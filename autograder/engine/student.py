@@ -59,6 +59,10 @@ class Student:
     def __init__(self, path: Path | None, expected_name: str, zygote: Zygote,
                  user: SandboxUser, hide: list[Path], scratch: Path):
         self.path, self.expected_name = path, expected_name
+        # The file's role, from the name the finder matched it to (submission.py), never from
+        # the spelling of its own extension: `color_organ_learning.Ipynb` is the notebook.
+        # The keys of LOAD_TIMEOUT and FILE_BUDGET.
+        self.kind = Path(expected_name).suffix
         self._zygote, self._user, self._hide, self._scratch = zygote, user, hide, scratch
         self._worker: Worker | None = None
         self.load_errors: list[dict[str, Any]] = []  # of the first run, in order
@@ -91,14 +95,17 @@ class Student:
                 raise SubmissionError(f"{self.path.name} keeps crashing or hanging; "
                                       "not started again.")
             self._starts += 1
-            if self.path.suffix == ".ipynb":
+            if self.kind == ".ipynb":
                 self._start_notebook()
             else:
                 self._start_module()
 
     def _spawn(self, source: Path) -> None:
-        output = self._scratch / f"output-{self.path.suffix[1:]}-{self._starts}.txt"
-        self._worker = self._zygote.spawn(Jail(source, self._hide), self._user, output)
+        output = self._scratch / f"output-{self.kind[1:]}-{self._starts}.txt"
+        from autograder.engine.submission import beside  # the checks: not before the zygote
+
+        jail = Jail(source, self._hide, home=self.path.parent, beside=beside(self.path))
+        self._worker = self._zygote.spawn(jail, self._user, output)
 
     def _start_module(self) -> None:
         """hw0.py: one load request; a file that does not compile is graded no further."""
@@ -194,8 +201,7 @@ class Student:
     def _time_left(self) -> tuple[float, float]:
         """CPU-seconds and seconds on the clock left of the file's budgets; a SubmissionError
         once either is used up."""
-        suffix = self.path.suffix if self.path.suffix in FILE_BUDGET else ".py"
-        budget, wall = FILE_BUDGET[suffix], FILE_WALL[suffix]
+        budget, wall = FILE_BUDGET[self.kind], FILE_WALL[self.kind]
         if self._spent >= budget or self._waited >= wall:
             self.close()
             spent = (f"{budget:g} s of grading time" if self._spent >= budget
@@ -233,7 +239,8 @@ class Student:
         then each note (a skipped shell command), located as the student sees the file."""
         if self.path is None:
             return []
-        shown = [_problem(self.path.name, e) for e in self.load_errors[:MAX_SHOWN]]
+        cells = self.kind == ".ipynb"
+        shown = [_problem(self.path.name, e, cells) for e in self.load_errors[:MAX_SHOWN]]
         if len(self.load_errors) > MAX_SHOWN:
             shown.append(f"{self.path.name}: {len(self.load_errors) - MAX_SHOWN} more cells "
                          "raised errors; fix the ones above first.")
@@ -338,7 +345,7 @@ def _line(error: dict[str, Any]) -> str:
     return str(error.get("line") or "its first lines")
 
 
-def _problem(name: str, e: dict[str, Any]) -> str:
+def _problem(name: str, e: dict[str, Any], notebook_cell: bool = False) -> str:
     """One load or cell error as the top of the feedback says it."""
     kind, where = e.get("type"), e.get("line")
     message = str(e.get("message", "")).rstrip(". ")
@@ -365,7 +372,7 @@ def _problem(name: str, e: dict[str, Any]) -> str:
     if kind == "NotebookTime":
         return (f"{name}: {where} and the cells after it were not run: the notebook used "
                 f"up its {LOAD_TIMEOUT['.ipynb']:g} s. Make slow cells faster.")
-    if name.endswith(".ipynb"):
+    if notebook_cell:
         text = f"{name}: {where or 'a cell'} raised {kind}: {sentence(message)}"
         after = "The cells after it still ran; what it would have defined is missing."
     else:

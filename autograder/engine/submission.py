@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.checks import HW0_PY, NOTEBOOK
+from autograder.engine.jail import BESIDE_FILES
 
 IGNORED_DIRS = {"__MACOSX", "__pycache__", "site-packages", "node_modules"}
 MAX_FILES = 5000
@@ -34,6 +35,14 @@ def _files(root: Path) -> list[Path]:
                 if len(found) >= MAX_FILES:
                     return found
     return found
+
+
+def beside(path: Path) -> list[Path]:
+    """The other files in `path`'s folder and its subfolders (a helper module the notebook
+    imports, a data file it reads), relative to that folder: what a kernel started there
+    sees. Bounded by jail.BESIDE_FILES; ignored folders (caches, venvs) are left out."""
+    folder = path.parent
+    return [p.relative_to(folder) for p in _files(folder) if p != path][:BESIDE_FILES]
 
 
 @dataclass

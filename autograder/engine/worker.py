@@ -9,16 +9,19 @@ since nothing in this process can be trusted.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import random
 import sys
 import traceback
 import types
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+from torch.overrides import TorchFunctionMode
 
 from autograder.engine import channel, notebook
 
@@ -84,11 +87,29 @@ def is_single(value: Any, depth: int = 0) -> bool:
     return False
 
 
-def answer(value: Any, plain: Any = None) -> dict[str, Any]:
+class PrecisionWatch(TorchFunctionMode):
+    """Watches one call of a student function: `single` once any torch operation in it
+    made a single (or half) precision tensor. A float64 answer computed partly in float32
+    (a float32 stage times a float64 one) has float32's accuracy, and the precision policy
+    judges it so (checks/precision.py): by the accuracy of the values, not their dtype."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.single = False
+
+    def __torch_function__(self, func: Any, types: Any, args: Any = (),
+                           kwargs: Any = None) -> Any:
+        out = func(*args, **(kwargs or {}))
+        if not self.single and isinstance(out, torch.Tensor):
+            self.single = torch.Tensor.dtype.__get__(out) in SINGLE_DTYPES
+        return out
+
+
+def answer(value: Any, plain: Any = None, single: bool = False) -> dict[str, Any]:
     """The reply carrying what the student gave: plain data (`plain` when already made),
-    and "single": true when it was single precision."""
+    and "single": true when it was single precision, or computed partly in it (`single`)."""
     reply = {"ok": to_plain(value) if plain is None else plain}
-    if is_single(value):
+    if single or is_single(value):
         reply["single"] = True
     return reply
 
@@ -103,6 +124,36 @@ def describe_error(exc: BaseException, filename: str) -> dict[str, Any]:
         if Path(frame.filename).name == filename:
             line = f"{filename} line {frame.lineno}"
     return {"type": type(exc).__name__, "message": notebook.message(exc), "line": line}
+
+
+# numpy's own defaults: warnings, not exceptions, and underflow ignored.
+NUMPY_ERRORS = {"divide": "warn", "over": "warn", "under": "ignore", "invalid": "warn"}
+
+
+@contextlib.contextmanager
+def checking_state() -> Iterator[None]:
+    """The torch and numpy state the checks need around one call of a student function,
+    whatever the notebook left behind (an inference cell's `torch.set_grad_enabled(False)`,
+    `torch.set_default_dtype(torch.float32)`, anomaly detection, its own thread count,
+    `np.seterr(all="raise")`): autograd on, float64 default, anomaly detection off, one
+    thread (the zygote's), numpy's default error handling. The student's own state comes
+    back afterwards, so a later cell still sees what it set."""
+    saved = (torch.is_grad_enabled(), torch.get_default_dtype(), torch.is_anomaly_enabled(),
+             torch.get_num_threads(), np.geterr())
+    torch.set_grad_enabled(True)
+    torch.set_default_dtype(torch.float64)
+    torch.autograd.set_detect_anomaly(False)
+    torch.set_num_threads(1)
+    np.seterr(**NUMPY_ERRORS)
+    try:
+        yield
+    finally:
+        grad, dtype, anomaly, threads, errors = saved
+        torch.set_grad_enabled(grad)
+        torch.set_default_dtype(dtype)
+        torch.autograd.set_detect_anomaly(anomaly)
+        torch.set_num_threads(threads)
+        np.seterr(**errors)
 
 
 class Session:
@@ -188,15 +239,23 @@ class Session:
         fn = self.names[name]
         if not callable(fn):
             raise TypeError(f"{name} is a {type(fn).__name__}, not a function")
-        targs = list(args)
-        for i in tensors:
-            targs[i] = torch.tensor(args[i], dtype=torch.float64, requires_grad=i in wrt)
-        before = {i: torch.Tensor.detach(a).clone() if isinstance(a, torch.Tensor) else a.copy()
-                  for i, a in enumerate(targs) if isinstance(a, (np.ndarray, torch.Tensor))}
+        with checking_state():
+            return _call(fn, args, tensors, wrt)
+
+
+def _call(fn: Any, args: list[Any], tensors: list[int], wrt: list[int]) -> dict[str, Any]:
+    """Session.call's work, in the checks' torch state; the reply names the arguments the
+    function changed in place ("modified")."""
+    targs = list(args)
+    for i in tensors:
+        targs[i] = torch.tensor(args[i], dtype=torch.float64, requires_grad=i in wrt)
+    before = {i: torch.Tensor.detach(a).clone() if isinstance(a, torch.Tensor) else a.copy()
+              for i, a in enumerate(targs) if isinstance(a, (np.ndarray, torch.Tensor))}
+    with PrecisionWatch() as watch:
         out = fn(*targs)
-        changed = modified(fn, targs, before)
-        reply = _reply(out, targs, wrt)
-        return {**reply, "modified": changed} if changed else reply
+    changed = modified(fn, targs, before)
+    reply = _reply(out, targs, wrt, watch.single)
+    return {**reply, "modified": changed} if changed else reply
 
 
 def modified(fn: Any, args: list[Any], before: dict[int, Any]) -> list[str]:
@@ -217,15 +276,16 @@ def modified(fn: Any, args: list[Any], before: dict[int, Any]) -> list[str]:
     return changed
 
 
-def _reply(out: Any, targs: list[Any], wrt: list[int]) -> dict[str, Any]:
-    """`Session.call`'s reply: `answer`, or the value and its Jacobians when `wrt`."""
+def _reply(out: Any, targs: list[Any], wrt: list[int], single: bool) -> dict[str, Any]:
+    """`_call`'s reply: `answer`, or the value and its Jacobians when `wrt`; `single` when the
+    value was computed partly in single precision."""
     if not wrt:
-        return answer(out)
+        return answer(out, single=single)
     if not isinstance(out, torch.Tensor):
-        return answer(out, {"value": to_plain(out), "grads": None})
+        return answer(out, {"value": to_plain(out), "grads": None}, single)
     flat = out.reshape(-1)
     if not flat.requires_grad:  # computed without torch: no gradient reached the output
-        return answer(out, {"value": to_plain(out), "grads": None})
+        return answer(out, {"value": to_plain(out), "grads": None}, single)
     jac = [np.zeros((flat.numel(),) + tuple(targs[i].shape)) for i in wrt]
     for k in range(flat.numel()):
         grads = torch.autograd.grad(flat[k], [targs[i] for i in wrt], retain_graph=True,
@@ -235,7 +295,7 @@ def _reply(out: Any, targs: list[Any], wrt: list[int]) -> dict[str, Any]:
                 jac[j][k] = g.detach().numpy()
     shaped = [j.reshape(tuple(out.shape) + tuple(targs[i].shape))
               for j, i in zip(jac, wrt, strict=True)]
-    return answer(out, {"value": to_plain(out), "grads": shaped})
+    return answer(out, {"value": to_plain(out), "grads": shaped}, single)
 
 
 class ProtocolError(ValueError):

@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from autograder.engine import channel, clock, notebook
-from autograder.engine.jail import Jail, WorkerLost
+from autograder.engine.jail import Jail, WorkerLost, read_beside, write_beside
 from autograder.engine.student import CELL_TIMEOUT
+from autograder.engine.submission import beside
 
 
 class NoUser:
@@ -127,6 +128,7 @@ class SpawnZygote:
         runs = notebook.stripped(cells)
         folder.mkdir()
         (folder / path.name).write_bytes(runs)
+        _copy_beside(path.parent, beside(path), folder)
         process, conn = self._start(folder / path.name, folder / "printed.txt")
         asked = [{"op": "open", "path": path.name}]
         asked += [{"op": "cell", "number": c.number, "seconds": CELL_TIMEOUT,
@@ -157,6 +159,7 @@ class SpawnZygote:
         if worker is not None:
             worker.output = output
             return worker
+        _copy_beside(jail.home, jail.beside, path.parent)
         return SpawnWorker(*self._start(path, output))
 
     def close(self) -> None:
@@ -164,6 +167,13 @@ class SpawnZygote:
             worker.kill()
         self._ready.clear()
         shutil.rmtree(self._printed, ignore_errors=True)
+
+
+def _copy_beside(home: Path | None, files: list[Path], folder: Path) -> None:
+    """The files uploaded beside the student's, copied into the folder the worker runs in
+    when that is not their own (a notebook runs from a copy without outputs)."""
+    if home is not None and Path(home).resolve() != folder.resolve():
+        write_beside(folder, read_beside(Path(home), files))
 
 
 def serve(conn: Connection) -> None:

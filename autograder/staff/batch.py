@@ -23,7 +23,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from autograder import grade, results
+from autograder import grade, identity, results
 from autograder.grade import INTERNAL_ERROR, Grader
 from autograder.staff import export, reports
 from autograder.staff.export import NotAnExport
@@ -72,6 +72,8 @@ def run(source: Path, out: Path, jobs: int | None = None,
         finally:
             grade.restore(modes)
     reports.write(out)
+    for line in identity.mixed(out):  # e.g. --only after the grader changed
+        print(line, file=sys.stderr)
     return graded
 
 

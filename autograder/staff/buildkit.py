@@ -86,12 +86,13 @@ def package_files(fixtures: dict) -> dict[str, str]:
 
 
 def requirements() -> str:
-    """The grader's own requirements, less what the kit does not need, with PyTorch's CPU
-    index (on Linux, PyPI's torch is the multi-gigabyte CUDA build; on macOS and Windows
-    the index serves the same CPU wheels as PyPI)."""
-    keep = [line for line in (PROJECT / "requirements.txt").read_text().splitlines()
-            if line.strip() and not line.startswith("#")
-            and not line.lower().startswith(NOT_IN_KIT)]
+    """The grader's own runtime requirements (pyproject.toml's ranges, not the Linux lock of
+    requirements.txt: students run any OS and Python 3.10 to 3.13), less what the kit does
+    not need, with PyTorch's CPU index (on Linux, PyPI's torch is the multi-gigabyte CUDA
+    build; on macOS and Windows the index serves the same CPU wheels as PyPI)."""
+    from autograder.staff.lock import runtime_requirements
+
+    keep = [line for line in runtime_requirements() if not line.lower().startswith(NOT_IN_KIT)]
     return "\n".join(["# pip install -r requirements.txt  (see README.md)",
                       f"--extra-index-url {TORCH_INDEX}", *keep]) + "\n"
 

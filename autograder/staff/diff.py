@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from autograder import identity
 from autograder.staff import reports
 
 
@@ -59,6 +60,10 @@ def main(old: Path, new: Path) -> int:
         if not any(out.glob("*/results.json")):
             print(f"{out} holds no batch results (<submission>/results.json).", file=sys.stderr)
             return 2
+    old_graders, new_graders = identity.graders(old), identity.graders(new)
+    if old_graders.keys() != new_graders.keys():  # first: it may explain every change below
+        print(f"OLD and NEW were graded by different graders.\n  OLD {old}: "
+              + "; ".join(old_graders) + f"\n  NEW {new}: " + "; ".join(new_graders))
     found, notes = changes(old, new)
     students = {who for who, *_ in found}
     print(f"{len(students)} student(s) with changed scores." if found
