@@ -71,8 +71,10 @@ class Student:
 
     def _ensure(self) -> Worker:
         if self.path is None:
-            raise SubmissionError(f"{self.expected_name} was not found in the submission; "
-                                  f"upload a file named exactly {self.expected_name}.")
+            from autograder.engine.submission import hand_in
+
+            raise SubmissionError(f"{self.expected_name} was not found in the submission. "
+                                  f"{hand_in(self.expected_name)}")
         while True:
             if self._load_failed:  # it would only fail, hang or die again: fail fast
                 raise SubmissionError(self._load_failed)

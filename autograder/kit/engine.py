@@ -24,9 +24,11 @@ import multiprocessing
 import os
 import secrets
 import shutil
+import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -107,8 +109,9 @@ def _asked(message: dict[str, Any]) -> tuple[Any, ...]:
 class SpawnZygote:
     """Starts worker processes with spawn; one per `preload` notebook at once, running it."""
 
-    def __init__(self, preload: list[Path] = ()):
+    def __init__(self, preload: list[Path] = (), answer: Callable[..., Any] | None = None):
         self._context = multiprocessing.get_context("spawn")
+        self._answer = answer  # the workers' reply_to (kit/live.py's adds functions sent)
         self._printed = Path(tempfile.mkdtemp(prefix="hw0-selfcheck-"))
         self._ready: dict[bytes, SpawnWorker] = {}  # by the notebook Student will give
         for number, path in enumerate(preload):
@@ -137,8 +140,8 @@ class SpawnZygote:
 
     def _start(self, student_file: Path, output: Path) -> tuple[Any, Connection]:
         ours, theirs = self._context.Pipe(duplex=True)
-        process = self._context.Process(target=serve, args=(theirs,), name="hw0-worker",
-                                        daemon=True)
+        process = self._context.Process(target=serve, args=(theirs, self._answer),
+                                        name="hw0-worker", daemon=True)
         process.start()
         theirs.close()
         ours.send_bytes(channel.dumps({"folder": str(student_file.parent),
@@ -162,8 +165,11 @@ class SpawnZygote:
         shutil.rmtree(self._printed, ignore_errors=True)
 
 
-def serve(conn: Connection) -> None:
-    """The worker process: import what student code needs, then answer the checker."""
+def serve(conn: Connection, answer: Callable[..., Any] | None = None) -> None:
+    """The worker process: import what student code needs, then answer the checker
+    (`answer`: worker.reply_to unless given). Ctrl-C is the checker's to handle: the
+    worker ignores it, and is killed when the checker stops."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         setup = channel.loads(conn.recv_bytes())
     except (EOFError, OSError):
@@ -176,7 +182,7 @@ def serve(conn: Connection) -> None:
             request = channel.loads(conn.recv_bytes())
         except (EOFError, OSError):
             return
-        reply = worker.reply_to(session, request)
+        reply = (answer or worker.reply_to)(session, request)
         try:
             body = channel.dumps(reply)
         except BaseException:  # noqa: BLE001 - e.g. an array that cannot be encoded
