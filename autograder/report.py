@@ -101,10 +101,12 @@ def last_line(passed: int, total: int, well_formed: int = 0, forms: int = 0,
             else f"{passed} of {total} public checks pass")
     done += (" in full" if forms else "") + ("" if passed == total else "; fix the rest") + "."
     if forms:
-        done += (f" {forms} more answers were checked for form only: "
-                 + ("all are well-formed" if well_formed == forms
-                    else f"{well_formed} of {forms} are well-formed (fix the rest)")
-                 + "; Gradescope will check their values.")
+        done += (f" {forms} more answers were checked for form only: " if forms > 1
+                 else " 1 more answer was checked for form only: ")
+        done += ("well-formed" if well_formed == forms == 1
+                 else "all are well-formed" if well_formed == forms
+                 else f"{well_formed} of {forms} are well-formed (fix the rest)")
+        done += "; Gradescope will check their values."
     return done + (f" Gradescope also runs {hidden} more checks." if hidden
                    else " Gradescope runs the same checks." if not forms else "")
 

@@ -23,13 +23,16 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograder import results
-from autograder.checks import NOTEBOOK, Check
 from autograder.engine.answers import SubmissionError
 from autograder.engine.student import Student
 from autograder.kit.engine import NoUser, SpawnWorker, SpawnZygote
+from autograder.kit.selfcheck import PRELOAD as NOTEBOOK
+
+if TYPE_CHECKING:  # the checks are imported once the child process is on its way
+    from autograder.checks import Check
 
 KERNEL = "this kernel"  # what the report says it checked
 
@@ -119,19 +122,19 @@ def reply_to(session: Any, request: Any) -> dict[str, Any]:
 
 def grade(names: dict[str, Any], select: Callable[[Check], bool]) -> dict[str, Any]:
     """The results dict (results.py) of the selected notebook checks on the live names."""
-    from autograder.checks import all_checks
-    from autograder.checks.policy import NONE
-    from autograder.grade import check_entry
-
     start = time.monotonic()
-    checks = [c for c in all_checks() if c.file == NOTEBOOK and c.kit != NONE and select(c)]
     scratch = Path(tempfile.mkdtemp(prefix="hw0-selfcheck-"))
     zygote = SpawnZygote(answer=reply_to)
     try:
         student = LiveStudent(names, zygote, scratch)
-        student._ensure()  # the child imports torch while the kernel checks the values
+        student._ensure()  # first: the child imports torch while the checks are imported
         try:
-            tests = [check_entry(check, student) for check in checks]
+            from autograder.checks import all_checks
+            from autograder.checks.policy import NONE
+            from autograder.grade import check_entry
+
+            tests = [check_entry(c, student) for c in all_checks()
+                     if c.file == NOTEBOOK and c.kit != NONE and select(c)]
         finally:
             student.close()
     finally:

@@ -45,13 +45,9 @@ INIT = f'''"""HW0's self-check. In a notebook: `from {PACKAGE} import check`, th
 In a terminal: `python -m {PACKAGE} [FOLDER]`. See the kit's README.md.
 """
 
+from {PACKAGE}.kit.check import check
 
-def check(what=None):
-    """Check this kernel's notebook answers and functions as they are now (nothing given),
-    one part or check of them ("q5e", "5.8"), or a file or folder ("hw0.py")."""
-    from {PACKAGE}.kit.check import check as run
-
-    run(what)
+__all__ = ["check"]
 '''
 MAIN = f'''"""python -m {PACKAGE} [DIR]: the HW0 self-check (see README.md)."""
 
