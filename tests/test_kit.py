@@ -188,6 +188,10 @@ def test_nothing_in_the_kit_gives_an_answer_away(kit: Kit) -> None:
     assert f"{q5d:.6g}" not in prose and f"{q5d:.4g}" not in prose
     assert "def plain_mse_minimiser" not in text
     assert not re.search(r"(q5c_lr_\w+|Q1_EIG_RANGE)\s*=\s*[\d.(\[-]", text)  # typed-in values
+    # Q5(c) runs in full: the loop ships, never where its rates change from converging to
+    # diverging (L''(200) = 1.34e-6: lr > 1.49e6 cannot converge, docs/q5-evidence.md)
+    assert "def train_lowpass" in files["hw0/hw0_selfcheck/checks/q5.py"]
+    assert not re.search(r"1\.49e6|1\.49e\+06|1490000|1\.34e-6|1\.4e6", prose)
     recorded = json.loads(files["hw0/hw0_selfcheck/kit/fixtures.json"])["outputs"]
     assert {key.split(":")[0] for key in recorded} <= {
         "gd_step", "gd_iterates", "step_growth_bound", "error_bound", "gamma_from_sigma",
