@@ -20,6 +20,7 @@ Student's "open" and "cell" requests are then answered by those replies, in orde
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import secrets
@@ -28,7 +29,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -142,7 +143,8 @@ class SpawnZygote:
         ours, theirs = self._context.Pipe(duplex=True)
         process = self._context.Process(target=serve, args=(theirs, self._answer),
                                         name="hw0-worker", daemon=True)
-        process.start()
+        with _sigint_ignored():  # deaf to Ctrl-C from birth
+            process.start()
         theirs.close()
         ours.send_bytes(channel.dumps({"folder": str(student_file.parent),
                                        "output": str(output)}))
@@ -165,10 +167,27 @@ class SpawnZygote:
         shutil.rmtree(self._printed, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C while a worker starts: on Linux and macOS it inherits that (a blocked
+    signal mask did not survive the start), so Ctrl-C reaches only the checker, which
+    stops and kills it: one line, no traceback. A Ctrl-C within these milliseconds is
+    lost; the next one is not."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: leave it as it is
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def serve(conn: Connection, answer: Callable[..., Any] | None = None) -> None:
     """The worker process: import what student code needs, then answer the checker
     (`answer`: worker.reply_to unless given). Ctrl-C is the checker's to handle: the
-    worker ignores it, and is killed when the checker stops."""
+    worker ignores it (Windows: from here on), and is killed when the checker stops."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         setup = channel.loads(conn.recv_bytes())

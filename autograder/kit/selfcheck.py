@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -44,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return check(args.path)
     except KeyboardInterrupt:
-        print(INTERRUPTED, file=sys.stderr)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: the same one line
+        print(INTERRUPTED, file=sys.stderr, flush=True)
         return 130
 
 

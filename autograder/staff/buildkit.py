@@ -51,12 +51,17 @@ __all__ = ["check"]
 '''
 MAIN = f'''"""python -m {PACKAGE} [DIR]: the HW0 self-check (see README.md)."""
 
+import os
 import sys
 
 from {PACKAGE}.kit.selfcheck import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if status == 130:  # Ctrl-C, all cleaned up: exit before interpreter shutdown can turn
+        sys.stdout.flush()  # a late KeyboardInterrupt into death by SIGINT (not 130)
+        os._exit(status)
+    sys.exit(status)
 '''
 
 
