@@ -122,6 +122,25 @@ def run_check(check: Any, student: Student) -> tuple[float, str]:
     return score, "\n".join([output, *notes])
 
 
+def scored(checks: list[Any], outcomes: dict[str, tuple[float, str]],
+           students: dict[str, Student]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The results.json entries of the checks that ran (`outcomes`: number -> run_check's
+    score and output), and feedback.roots: a failed test that builds on a wrong function of
+    the student's opens with "Fix first"."""
+    ran = [c for c in checks if c.number in outcomes]
+    failed = {c.number for c in ran if outcomes[c.number][0] < c.max_score}
+    roots = feedback.roots([c for c in ran if students[c.file].graded], failed,
+                           {f: a for s in students.values() for f, a in s.modified.items()},
+                           {name: s.sources() for name, s in students.items()})
+    tests = []
+    for c in ran:
+        score, output = outcomes[c.number]
+        output = f"{roots[c.number][1]}\n{output}" if c.number in roots else output
+        tests.append(results.test_entry(c.number, c.title, c.part, score, c.max_score,
+                                        output, c.visibility))
+    return tests, roots
+
+
 class Grader:
     """Grades submissions one after another with one zygote and one sandbox uid.
 
@@ -152,17 +171,20 @@ class Grader:
 
     def grade(self, submission: Path, *, public_only: bool = False,
               extra_hidden: list[Path] = (),
-              progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-        """Grade the submission folder; return the results dict (results.py)."""
+              progress: Callable[[str], None] | None = None,
+              files: list[str] | None = None) -> dict[str, Any]:
+        """Grade the submission folder; return the results dict (results.py). `files`:
+        only these of the two (the kit's self-check of one file), nothing said of the other."""
         from autograder.checks import all_checks
         from autograder.engine.submission import find
 
         start = time.monotonic()
-        found = find(submission)
+        found = find(submission, *(files or ()))
         hidden = protected_paths(submission, list(extra_hidden))
         if self.user.uid is not None:  # the sandbox's own uid: root on Linux
             self._modes = {**lock_down(hidden), **self._modes}  # the first mode seen is theirs
-        checks = [c for c in all_checks() if not public_only or c.kit != "none"]
+        checks = [c for c in all_checks() if (not public_only or c.kit != "none")
+                  and (files is None or c.file in files)]
         outcomes: dict[str, tuple[float, str]] = {}
         with tempfile.TemporaryDirectory(prefix="hw0-grade-") as scratch:
             students = {name: Student(path, name, self.zygote, self.user, hidden, Path(scratch))
@@ -180,17 +202,7 @@ class Grader:
                     student.close()
                 self.user.kill_all()
             printed = _printed_output(Path(scratch))
-        ran = [c for c in checks if c.number in outcomes]
-        failed = {c.number for c in ran if outcomes[c.number][0] < c.max_score}
-        roots = feedback.roots([c for c in ran if students[c.file].graded], failed,
-                               {f: a for s in students.values() for f, a in s.modified.items()},
-                               {name: s.sources() for name, s in students.items()})
-        tests = []
-        for c in ran:  # a failed test that builds on a wrong function opens with "Fix first"
-            score, output = outcomes[c.number]
-            output = f"{roots[c.number][1]}\n{output}" if c.number in roots else output
-            tests.append(results.test_entry(c.number, c.title, c.part, score, c.max_score,
-                                            output, c.visibility))
+        tests, roots = scored(checks, outcomes, students)
         # The score and the failed tests, what to fix first (files, compile and cell errors,
         # skipped commands, the functions other tests build on), then what was printed.
         problems = [p for s in students.values() for p in s.problems()]

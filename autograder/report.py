@@ -16,6 +16,7 @@ import re
 import shutil
 import sys
 import textwrap
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console, Group
@@ -29,6 +30,8 @@ from autograder.results import label
 WIDTH = 80
 PRINTED_LIMIT = 1500  # characters of the student's own printed output shown here
 _PRINTED = re.compile(r"^Printed by ", re.MULTILINE)  # grade.py's heading of printed output
+# The repr Jupyter prints for an interact() widget outside a browser: noise, not output.
+_WIDGET = re.compile(r"^\w+\(children=\(.*\n?", re.MULTILINE)
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]")  # terminal codes
 FORM_LEGEND = ("form = the answer is well-formed (type, parses, allowed choice); its value "
                "is checked on Gradescope only.")
@@ -42,13 +45,15 @@ def progress(step: str) -> None:
 
 
 def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
-           hidden: int = 0) -> Group:
+           hidden: int = 0, checked: str = "") -> Group:
     """The whole report of a results dict. `form_only`: numbers of the checks run here for
     form only (their values are checked on Gradescope); `hidden`: how many checks Gradescope
-    runs that are not here at all. The total counts only what was checked in full."""
+    runs that are not here at all; `checked`: what was checked, first (checked_files). The
+    total counts only what was checked in full."""
     tests = data["tests"]
     notes, printed = _split(data.get("output") or "")
-    parts: list[Any] = [Text(notes + "\n")] if notes else []
+    parts: list[Any] = [Text(checked + "\n", style="bold")] if checked else []
+    parts += [Text(notes + "\n")] if notes else []
     rows = Table(box=None, pad_edge=False, show_edge=False, expand=False, padding=(0, 1))
     rows.add_column("check", overflow="ellipsis", no_wrap=True, max_width=WIDTH - 20)
     rows.add_column("part", no_wrap=True, min_width=4)
@@ -76,7 +81,7 @@ def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
         if len(printed) > PRINTED_LIMIT:
             printed = printed[:PRINTED_LIMIT] + f"\n... ({len(printed) - PRINTED_LIMIT} more " \
                                                  "characters not shown)"
-        parts.append(Text("\n" + _CONTROL.sub("", printed), style="dim"))
+        parts.append(Text("\n" + _CONTROL.sub("", _WIDGET.sub("", printed)), style="dim"))
     form = [t for t in tests if t["number"] in form_only]
     ok = sum(t["status"] == "passed" for t in full), sum(t["status"] == "passed" for t in form)
     parts.append(Text("\n" + last_line(ok[0], len(full), ok[1], len(form), hidden),
@@ -96,15 +101,41 @@ def last_line(passed: int, total: int, well_formed: int = 0, forms: int = 0,
     (their values are Gradescope's), and the checks only Gradescope runs."""
     done = (f"All {total} public checks pass" if passed == total
             else f"{passed} of {total} public checks pass")
+    done += (" in full" if forms else "") + ("" if passed == total else "; fix the rest") + "."
     if forms:
-        done += (f", and all {forms} form-only answers are well-formed" if well_formed == forms
-                 else f", {well_formed} of {forms} form-only answers are well-formed")
-    later = [f"the values of the {forms} form-only answers"] if forms else []
-    later += [f"{hidden} more checks"] if hidden else []
-    also = (" Gradescope also checks " + " and ".join(later) + "." if later
-            else " Gradescope runs the same checks.")
-    fix = "" if passed == total and well_formed == forms else "; fix the rest"
-    return done + fix + "." + also
+        done += (f" {forms} more answers were checked for form only: " if forms > 1
+                 else " 1 more answer was checked for form only: ")
+        done += ("well-formed" if well_formed == forms == 1
+                 else "all are well-formed" if well_formed == forms
+                 else f"{well_formed} of {forms} are well-formed (fix the rest)")
+        done += "; Gradescope will check their values."
+    return done + (f" Gradescope also runs {hidden} more checks." if hidden
+                   else " Gradescope runs the same checks." if not forms else "")
+
+
+def checked_files(folder: Path, files: dict[str, Path | None], wanted: list[str]) -> str:
+    """The report's first lines: the folder and the files checked in it."""
+    lines = [f"Checked {folder}"]
+    for name in wanted:
+        path = files.get(name)
+        lines.append(f"  {name}: " + (str(path.relative_to(folder)) if path
+                                      else "not there, not checked"))
+    return "\n".join(lines)
+
+
+def checked_kernel(kernel: str, other: str) -> str:
+    """The report's first lines in a notebook: the live kernel, and how to check the rest."""
+    return (f"Checked {kernel}: the notebook's answers and functions as defined now (not the "
+            f"saved file). {other}: check('{other}').")
+
+
+def nothing_found(folder: Path, wanted: list[str]) -> Text:
+    """The one message for a folder that holds none of the files looked for."""
+    missing = (f"neither {' nor '.join(wanted)} is there" if len(wanted) > 1
+               else f"{wanted[0]} is not there")
+    return Text(f"Nothing to check in {folder}: {missing} (nor in a folder under it). Give "
+                "the folder that holds your files (python -m hw0_selfcheck FOLDER), or save "
+                "them there with exactly these names.")
 
 
 def _split(output: str) -> tuple[str, str]:
@@ -125,11 +156,11 @@ def console(file: Any = None) -> Console:
 
 
 def show(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
-         hidden: int = 0) -> None:
+         hidden: int = 0, checked: str = "") -> None:
     """Print the report to stdout."""
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
-    console().print(report(data, form_only, hidden))
+    console().print(report(data, form_only, hidden, checked))
 
 
 def table(data: dict[str, Any], form_only: frozenset[str] = frozenset(),

@@ -40,9 +40,13 @@ def test_the_total_counts_only_what_was_checked_in_full() -> None:
     data = graded("", True, True, False)
     out = " ".join(report.table(data, form_only=frozenset({"1.2"}), hidden=2).split())
     assert "checked here in full 1 / 2" in out
-    assert out.endswith("1 of 2 public checks pass, and all 1 form-only answers are "
-                        "well-formed; fix the rest. Gradescope also checks the values of the "
-                        "1 form-only answers and 2 more checks.")
+    assert out.endswith("1 of 2 public checks pass in full; fix the rest. 1 more answer was "
+                        "checked for form only: well-formed; Gradescope will check their "
+                        "values. Gradescope also runs 2 more checks.")
+    # "all pass" never stands without the form-only answers Gradescope still checks
+    assert report.last_line(2, 2, 3, 3).endswith(
+        "3 more answers were checked for form only: all are well-formed; Gradescope will "
+        "check their values.")
     assert report.last_line(3, 3) == "All 3 public checks pass. Gradescope runs the same checks."
 
 

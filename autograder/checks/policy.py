@@ -60,9 +60,11 @@ POLICY: dict[str, tuple[str, str]] = {
     "5.2": (FULL, VISIBLE),  # q5b_resistor
     "5.3": (FULL, VISIBLE),  # q5b_cutoff
     "5.4": (FULL, VISIBLE),  # q5c_resistor
-    "5.5": (FORM, VISIBLE),  # q5c_lr_diverges: a rate to find, not to try out on the kit
-    "5.6": (FORM, VISIBLE),  # q5c_lr_converges
-    "5.7": (FORM, VISIBLE),  # q5d_resistor: the kit would compute the answer of (d)
+    # (c)'s rates in full: the kit runs the notebook's own training loop at the student's
+    # rate, which their notebook already runs for them; nothing they cannot see there.
+    "5.5": (FULL, VISIBLE),  # q5c_lr_diverges
+    "5.6": (FULL, VISIBLE),  # q5c_lr_converges
+    "5.7": (FORM, VISIBLE),  # q5d_resistor: the full check computes (d)'s answer itself
     "5.8": (FULL, VISIBLE),  # loss_fn_binary (the grader trains with it)
     "5.9": (FULL, VISIBLE),  # q5e_resistor
     "5.10": (FULL, VISIBLE),  # evaluate_hp_circuit values

@@ -109,7 +109,6 @@ def check_q5b_cutoff(student: Student) -> str:
 # ---------------------------------------------------------------- (c)
 
 
-# BEGIN GRADER ONLY
 def train_lowpass(lr: float, r0: float, steps: int = 1000) -> str:
     """The training loop of (c), with the notebook's stopping rules: gradient descent on R
     with MSE against the desired magnitudes (torch.autograd.grad). Returns "converged" (loss
@@ -135,7 +134,6 @@ def train_lowpass(lr: float, r0: float, steps: int = 1000) -> str:
 def runs(lr: float) -> dict[float, str]:
     """How the loop of (c) ends from each of the grader's initial resistors."""
     return {r0: train_lowpass(lr, r0) for r0 in INITS}
-# END GRADER ONLY
 
 
 @weight(1)
@@ -164,21 +162,17 @@ def check_q5c_lr_converges(student: Student) -> str:
 
 def check_learning_rate(student: Student, name: str, wanted: str) -> str:
     """The grader runs the loop of (c) at the student's rate from every start in INITS;
-    each run must end `wanted` ("diverged" or "converged"). The kit checks only that it is
-    a positive number: trying rates on it would find the answer without the work."""
+    each run must end `wanted` ("diverged" or "converged"). The kit runs it in full: it is
+    the notebook's own loop, which shows the student the same at any rate they try."""
     lr = as_float(student.value(name), name)
     if lr <= 0:
         raise Mismatch(f"{name} = {lr:g}: a learning rate is a positive number.")
-    # BEGIN GRADER ONLY
     ends = runs(lr)
     if any(status != wanted for status in ends.values()):
         raise Mismatch(f"With lr = {lr:g} the training loop of (c) (1000 steps at most) does "
                        f"not end {wanted} from every start: "
                        + ", ".join(f"R0 = {r:g}: {s}" for r, s in ends.items()) + ".")
     return f"lr = {lr:g}: {wanted} from R0 = {', '.join(f'{r:g}' for r in INITS)}."
-    # KIT: from autograder.checks import form_only
-    # KIT: return form_only(f"{name} is a positive number")
-    # END GRADER ONLY
 
 
 # ---------------------------------------------------------------- (d), (e)

@@ -83,8 +83,10 @@ class Student:
 
     def _ensure(self) -> Worker:
         if self.path is None:
-            raise SubmissionError(f"{self.expected_name} was not found in the submission; "
-                                  f"upload a file named exactly {self.expected_name}.")
+            from autograder.engine.submission import hand_in
+
+            raise SubmissionError(f"{self.expected_name} was not found in the submission. "
+                                  f"{hand_in(self.expected_name)}")
         while True:
             if self._load_failed:  # it would only fail, hang or die again: fail fast
                 raise SubmissionError(self._load_failed)
@@ -287,7 +289,7 @@ class Student:
         cells, or the file's text ([] before it was read, or when it cannot be)."""
         if self._cells:
             return [c.source for c in self._cells.values() if c.kind == "code"]
-        if self.path is None or self.path.suffix == ".ipynb":
+        if self.path is None or self.kind == ".ipynb":
             return []
         try:
             return [self.path.read_text(encoding="utf-8", errors="replace")]

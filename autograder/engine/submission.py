@@ -45,6 +45,15 @@ def beside(path: Path) -> list[Path]:
     return [p.relative_to(folder) for p in _files(folder) if p != path][:BESIDE_FILES]
 
 
+def hand_in(name: str) -> str:
+    """What to do about a missing file. "Upload" is Gradescope's word; a check on the
+    student's computer (the kit, `python -m autograder check`) has them save it."""
+    from autograder.grade import in_gradescope  # grade imports this module
+
+    where = "to Gradescope" if in_gradescope() else "in the folder checked"
+    return f"{'Upload' if in_gradescope() else 'Save'} a file named exactly {name} {where}."
+
+
 @dataclass
 class Found:
     """The file graded for each expected name (None: missing), and notes for the student."""
@@ -61,11 +70,11 @@ def _near_miss(expected: str) -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
-def find(root: Path) -> Found:
-    """Look under `root` (any depth) for hw0.py and the notebook."""
+def find(root: Path, *names: str) -> Found:
+    """Look under `root` (any depth) for `names` (default: hw0.py and the notebook)."""
     candidates = _files(root)
     found = Found(files={})
-    for expected in (HW0_PY, NOTEBOOK):
+    for expected in names or (HW0_PY, NOTEBOOK):
         exact = [p for p in candidates if p.name == expected]
         near = [p for p in candidates if _near_miss(expected).fullmatch(p.name)]
         # No such name, but exactly one file of the kind: surely the one meant.
@@ -76,7 +85,7 @@ def find(root: Path) -> Found:
         rel = chosen.relative_to(root) if chosen else None
         if chosen is None:
             found.notes.append(f"{expected} was not found in your submission: its parts score 0. "
-                               f"Upload a file named exactly {expected}.")
+                               f"{hand_in(expected)}")
         elif chosen.name != expected:
             found.notes.append(f"Graded {rel} as {expected}; please name it exactly {expected} "
                                "next time.")

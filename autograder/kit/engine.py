@@ -20,12 +20,15 @@ Student's "open" and "cell" requests are then answered by those replies, in orde
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import secrets
 import shutil
+import signal
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -111,8 +114,9 @@ def _asked(message: dict[str, Any]) -> tuple[Any, ...]:
 class SpawnZygote:
     """Starts worker processes with spawn; one per `preload` notebook at once, running it."""
 
-    def __init__(self, preload: list[Path] = ()):
+    def __init__(self, preload: list[Path] = (), answer: Callable[..., Any] | None = None):
         self._context = multiprocessing.get_context("spawn")
+        self._answer = answer  # the workers' reply_to (kit/live.py's adds functions sent)
         self._printed = Path(tempfile.mkdtemp(prefix="hw0-selfcheck-"))
         self._ready: dict[bytes, SpawnWorker] = {}  # by the notebook Student will give
         for number, path in enumerate(preload):
@@ -143,9 +147,10 @@ class SpawnZygote:
 
     def _start(self, student_file: Path, output: Path) -> tuple[Any, Connection]:
         ours, theirs = self._context.Pipe(duplex=True)
-        process = self._context.Process(target=serve, args=(theirs,), name="hw0-worker",
-                                        daemon=True)
-        process.start()
+        process = self._context.Process(target=serve, args=(theirs, self._answer),
+                                        name="hw0-worker", daemon=True)
+        with _sigint_ignored():  # deaf to Ctrl-C from birth
+            process.start()
         theirs.close()
         ours.send_bytes(channel.dumps({"folder": str(student_file.parent),
                                        "output": str(output)}))
@@ -176,8 +181,28 @@ def _copy_beside(home: Path | None, files: list[Path], folder: Path) -> None:
         write_beside(folder, read_beside(Path(home), files))
 
 
-def serve(conn: Connection) -> None:
-    """The worker process: import what student code needs, then answer the checker."""
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C while a worker starts: on Linux and macOS it inherits that (a blocked
+    signal mask did not survive the start), so Ctrl-C reaches only the checker, which
+    stops and kills it: one line, no traceback. A Ctrl-C within these milliseconds is
+    lost; the next one is not."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: leave it as it is
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def serve(conn: Connection, answer: Callable[..., Any] | None = None) -> None:
+    """The worker process: import what student code needs, then answer the checker
+    (`answer`: worker.reply_to unless given). Ctrl-C is the checker's to handle: the
+    worker ignores it (Windows: from here on), and is killed when the checker stops."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         setup = channel.loads(conn.recv_bytes())
     except (EOFError, OSError):
@@ -190,7 +215,7 @@ def serve(conn: Connection) -> None:
             request = channel.loads(conn.recv_bytes())
         except (EOFError, OSError):
             return
-        reply = worker.reply_to(session, request)
+        reply = (answer or worker.reply_to)(session, request)
         try:
             body = channel.dumps(reply)
         except BaseException:  # noqa: BLE001 - e.g. an array that cannot be encoded

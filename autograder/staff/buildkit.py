@@ -1,14 +1,17 @@
 """`python -m autograder build-kit -o FILE.zip`: the answer-free kit students download.
 
 Inside one folder `hw0/`: the template (`hw0.py`, `color_organ_learning.ipynb`), README.md,
-requirements.txt and `hw0_selfcheck/`, the self-check. That package is the grader's own
-code, not a second copy: the modules `autograder.kit.selfcheck` needs (found by following
-its imports, staff/imports.py), each with its `# BEGIN GRADER ONLY` blocks replaced by their
-`# KIT: ` lines (staff/template.py) and its imports renamed to `hw0_selfcheck`; gradescope-utils'
-decorators module, vendored (MIT) so the kit installs from PyPI's and PyTorch's wheels
-alone; and fixtures.json, the reference's outputs on the kit's public inputs, recorded here
-by running the kit's checks on the reference (checks/fixtures.py). The zip is
-deterministic: sorted names, fixed dates.
+requirements.txt (the tested versions), pyproject.toml and `hw0_selfcheck/`, the self-check.
+pyproject.toml makes the folder, and the zip (pip accepts a zip whose one top folder holds
+it), a package: `pip install hw0-kit.zip` installs `hw0_selfcheck` into the environment at
+hand, with torch as a range so that an environment's own torch (Colab's) stays. That
+package is the grader's own code, not a second copy: the modules the kit's entries need
+(found by following their imports, staff/imports.py), each with its `# BEGIN GRADER ONLY`
+blocks replaced by their `# KIT: ` lines (staff/template.py) and its imports renamed to
+`hw0_selfcheck`; gradescope-utils' decorators module, vendored (MIT) so the kit installs
+from PyPI's wheels alone; and fixtures.json, the reference's outputs on the kit's public
+inputs, recorded here by running the kit's checks on the reference (checks/fixtures.py).
+The zip is deterministic: sorted names, fixed dates.
 """
 
 from __future__ import annotations
@@ -27,21 +30,38 @@ from autograder.staff.template import GRADER_ONLY, PROJECT, generated, strip_cod
 
 PACKAGE = "hw0_selfcheck"
 TOP = "hw0"  # the folder the zip unpacks into
-ENTRY = "autograder.kit.selfcheck"
+ENTRIES = ("autograder.kit.selfcheck", "autograder.kit.check")  # the CLI, check()
 DATE = (2023, 8, 22, 0, 0, 0)
 VENDOR = f"{PACKAGE}/_vendor"
 GRADESCOPE = "gradescope_utils.autograder_utils.decorators"
 # The grader's requirements the kit does not need: Gradescope's metadata, vendored decorators.
 NOT_IN_KIT = ("pyyaml", "gradescope-utils")
-TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
+# What only the kit needs: check() hands the kernel's functions to a child process by value.
+KIT_ONLY = ("cloudpickle>=2",)
+TORCH_RANGE = "torch>=2.0"  # pyproject.toml's: keeps an environment's own recent torch
+VERSION = "1.0"
+INIT = f'''"""HW0's self-check. In a notebook: `from {PACKAGE} import check`, then `check()`.
+
+In a terminal: `python -m {PACKAGE} [FOLDER]`. See the kit's README.md.
+"""
+
+from {PACKAGE}.kit.check import check
+
+__all__ = ["check"]
+'''
 MAIN = f'''"""python -m {PACKAGE} [DIR]: the HW0 self-check (see README.md)."""
 
+import os
 import sys
 
 from {PACKAGE}.kit.selfcheck import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if status == 130:  # Ctrl-C, all cleaned up: exit before interpreter shutdown can turn
+        sys.stdout.flush()  # a late KeyboardInterrupt into death by SIGINT (not 130)
+        os._exit(status)
+    sys.exit(status)
 '''
 
 
@@ -52,7 +72,7 @@ def kit_source(name: str) -> str:
 
 def closure() -> list[str]:
     """Every module the kit's entry needs (GRADER ONLY blocks stripped first), sorted."""
-    return imports.closure([ENTRY], kit_source)
+    return imports.closure(ENTRIES, kit_source)
 
 
 def rename(source: str) -> str:
@@ -74,6 +94,7 @@ def package_files(fixtures: dict) -> dict[str, str]:
         text = rename(kit_source(name))
         compile(text, str(relative), "exec")  # a stripped block must leave valid Python
         files[f"{PACKAGE}/{relative.as_posix()}"] = text
+    files[f"{PACKAGE}/__init__.py"] = INIT
     files[f"{PACKAGE}/__main__.py"] = MAIN
     files[f"{PACKAGE}/kit/fixtures.json"] = json.dumps(fixtures, sort_keys=True) + "\n"
     decorators = Path(find_spec(GRADESCOPE).origin)
@@ -85,16 +106,46 @@ def package_files(fixtures: dict) -> dict[str, str]:
     return files
 
 
-def requirements() -> str:
-    """The grader's own runtime requirements (pyproject.toml's ranges, not the Linux lock of
-    requirements.txt: students run any OS and Python 3.10 to 3.13), less what the kit does
-    not need, with PyTorch's CPU index (on Linux, PyPI's torch is the multi-gigabyte CUDA
-    build; on macOS and Windows the index serves the same CPU wheels as PyPI)."""
+def _needs() -> list[str]:
+    """The grader's own runtime requirements (pyproject.toml's ranges and its torch pin, not
+    the Linux lock of requirements.txt: students run any OS and Python 3.10 to 3.13), less
+    what the kit does not need, plus what only the kit needs."""
     from autograder.staff.lock import runtime_requirements
 
     keep = [line for line in runtime_requirements() if not line.lower().startswith(NOT_IN_KIT)]
-    return "\n".join(["# pip install -r requirements.txt  (see README.md)",
-                      f"--extra-index-url {TORCH_INDEX}", *keep]) + "\n"
+    return keep + list(KIT_ONLY)
+
+
+def requirements() -> str:
+    """The venv route's tested torch (pinned) and ranges. No package index in it: where one
+    is unreachable pip retries for minutes; the README gives PyTorch's CPU index on Linux."""
+    return "\n".join(["# pip install -r requirements.txt .  (see README.md)", *_needs()]) \
+        + "\n"
+
+
+def pyproject() -> str:
+    """The kit as a package: `pip install` of the zip or the folder installs hw0_selfcheck,
+    its torch a range (an environment's recent torch, Colab's, is kept)."""
+    needs = [TORCH_RANGE if n.lower().startswith("torch") else n for n in _needs()]
+    listed = "".join(f'    "{n}",\n' for n in needs)
+    return f'''[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "{PACKAGE.replace("_", "-")}"
+version = "{VERSION}"
+description = "EECS 182 HW0: the public checks, on your own computer or in your notebook"
+requires-python = ">=3.10"
+dependencies = [
+{listed}]
+
+[tool.setuptools.packages.find]
+include = ["{PACKAGE}*"]
+
+[tool.setuptools.package-data]
+"*" = ["*.json", "LICENSE"]
+'''
 
 
 def record() -> dict:
@@ -130,6 +181,7 @@ def record() -> dict:
 def members() -> dict[str, bytes]:
     """Path in the zip -> content."""
     files = {"README.md": names.kit_readme(), "requirements.txt": requirements(),
+             "pyproject.toml": pyproject(),
              **generated(), **package_files(record())}
     return {f"{TOP}/{path}": text.encode("utf-8") for path, text in sorted(files.items())}
 
