@@ -24,7 +24,7 @@ def test_verify_fails_when_a_mutant_claims_the_wrong_part(tmp_path: Path) -> Non
     claims.write_text(
         "from autograder.checks.misconceptions import _hw0\n"
         "MUTANTS = [_hw0('claims_q2_but_breaks_q1', 'return 2.0 / alpha**2',\n"
-        "                'return 1.0 / alpha**2', 'q2', 'is not the largest')]\n")
+        "                'return 1.0 / alpha**2', 'q2', 'is wrong for this F')]\n")
     done = run_cli("verify", "--mutants", claims)
     assert done.returncode == 1
     row = next(line for line in done.stdout.splitlines() if "claims_q2_but_breaks_q1" in line)
