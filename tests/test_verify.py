@@ -30,14 +30,15 @@ def test_verify_fails_when_a_mutant_claims_the_wrong_part(tmp_path: Path) -> Non
     claims.write_text(
         "from autograder.checks.misconceptions import _hw0\n"
         "MUTANTS = [_hw0('claims_2_4_but_breaks_1_3', 'return 2.0 / alpha**2',\n"
-        "                'return 1.0 / alpha**2', '2.4', 'is not the largest')]\n")
+        "                'return 1.0 / alpha**2', '2.4', 'is wrong for this F')]\n")
     done = run_cli("verify", "--mutants", claims)
     assert done.returncode == 1
     lines = done.stdout.splitlines()
     row = next(line for line in lines if "claims_2_4_but_breaks_1_3" in line)
     assert row.endswith("FAILED") and "passes 2.4; also fails 1.3" in row
-    # the tests this one variant does not fail are named, failed rows first
-    assert any(line.startswith("(d) test 4.14 ") and line.endswith("FAILED") for line in lines)
+    # the tests of the question it claims that no variant fails are named, failed rows first
+    assert any(line.startswith("(d) test 2.1 ") and line.endswith("FAILED") for line in lines)
+    assert not any(line.startswith("(d) test 4.14 ") for line in lines)  # not its question
     first_ok = next(i for i, line in enumerate(lines)
                     if line.startswith("(") and line.endswith("  ok"))
     assert all(not line.endswith("FAILED") for line in lines[first_ok:])
