@@ -112,3 +112,14 @@ def test_no_shape_where_the_check_shows_no_expected_value() -> None:
     assert "times 1/2:" in shape_cause("step_growth_bound", [_inputs()["F"]],
                                        [reference().step_growth_bound(*_inputs()["F"]) / 2],
                                        [reference().step_growth_bound(*_inputs()["F"])])
+
+
+def test_a_nan_answer_is_not_diagnosed_and_raises_nothing() -> None:
+    """A NaN entry is no row "off by more than the tolerance" (NaN compares false), yet the
+    answer is not close: the zero-block diagnosis once indexed an empty list of rows."""
+    from autograder.checks.shapes import _zero_rows_causes
+
+    given = np.array([[np.nan, 1.0], [2.0, 3.0]])
+    assert _zero_rows_causes({}, given, np.array([[0.5, 1.0], [2.0, 3.0]])) == set()
+    zeros = np.array([[1.0, 1.0], [0.0, 0.0]])  # the last row left as zeros: still named
+    assert _zero_rows_causes({}, zeros, np.array([[1.0, 1.0], [2.0, 3.0]]))

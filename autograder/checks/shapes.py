@@ -100,7 +100,7 @@ def _zero_rows_causes(args: dict[str, Any], given: Any, expected: Any) -> set[st
             continue
         tol = precision.tolerance(precision.MATCH_RTOL, a) * max(precision.scale_of(b), 1e-300)
         rows = np.flatnonzero(np.any(np.abs(a - b) > tol, axis=1))
-        if not (np.all(a[rows] == 0) and rows[-1] - rows[0] + 1 == len(rows)):
+        if not rows.size or not (np.all(a[rows] == 0) and rows[-1] - rows[0] + 1 == len(rows)):
             return set()
         part = f"of the {('first', 'second')[which]} array you return " if len(g) > 1 else ""
         found.add(f"the last rows {part}are zeros where the expected answer has a block "
