@@ -16,6 +16,7 @@ import jsonschema
 import pytest
 
 from autograder import grade as grading
+from autograder import identity
 from autograder.checks import NOTEBOOK
 from autograder.staff import imports
 from tests.conftest import PROJECT, run_cli
@@ -49,7 +50,8 @@ def test_the_zip_sets_up_and_grades_in_a_fake_autograder_root(tmp_path: Path) ->
     # full (GRADER ONLY blocks too: the sandbox), never staff/, the kit or the terminal report.
     grading = {"autograder.__main__", *imports.closure(["autograder.grade", "autograder.results"])}
     assert sorted(n for n in names if n.startswith("autograder/")) == sorted(
-        imports.module_path(m).relative_to(PROJECT).as_posix() for m in grading)
+        [*(imports.module_path(m).relative_to(PROJECT).as_posix() for m in grading),
+         "autograder/built_from.txt"])
     assert {"autograder/engine/sandbox.py", "autograder/engine/worker.py",
             "autograder/checks/q1.py", "autograder/checks/q5.py",
             "autograder/checks/misconceptions.py"} <= set(names)
@@ -93,6 +95,8 @@ def test_the_zip_sets_up_and_grades_in_a_fake_autograder_root(tmp_path: Path) ->
     reference = (PROJECT / "reference" / "hw0.py").read_text()
     right = grade(reference, notebook=True)
     assert [t["number"] for t in right["tests"] if t["status"] != "passed"] == []
+    # The zip's results name the checkout it was built from, as a batch from it does.
+    assert right["extra_data"]["grader"]["content"] == identity.grader()["content"]
     assert right["score"] == sum(t["max_score"] for t in right["tests"]) > 0
     wrong = grade(reference.replace("return -b / W1", "return b / W1"))
     failed = {t["tags"][0] for t in wrong["tests"] if t["status"] == "failed"}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from autograder import identity
 from autograder.staff import imports
 from autograder.staff.imports import PROJECT, module_path
 
@@ -38,13 +39,16 @@ def members() -> list[str]:
 
 
 def build(out: Path) -> list[str]:
-    """Write the zip; executables keep their mode so Gradescope can run them."""
+    """Write the zip; executables keep their mode so Gradescope can run them. It also holds
+    the content hash of this tree (identity.BUILT_FROM), which its results.json then carry."""
     names = members()
+    built_from = identity.BUILT_FROM.relative_to(PROJECT).as_posix()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name in names:
+        for name in [*names, built_from]:
             info = zipfile.ZipInfo(name, date_time=(2023, 8, 22, 0, 0, 0))
             mode = 0o755 if name in ("setup.sh", "run_autograder") else 0o644
             info.external_attr = (0o100000 | mode) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, (PROJECT / name).read_bytes())
-    return names
+            z.writestr(info, (identity.content_hash() + "\n").encode() if name == built_from
+                       else (PROJECT / name).read_bytes())
+    return [*names, built_from]

@@ -80,6 +80,13 @@ def failed_tests(data: dict[str, Any], file: str | None = None) -> set[str]:
             if t["number"] in of_file and t["score"] < t["max_score"]}
 
 
+def lost_parts(data: dict[str, Any]) -> set[str]:
+    """The parts (q1, q5c, ...) in which a results.json lost points."""
+    from autograder.checks.misconceptions import part_of
+
+    return {part_of(number) for number in failed_tests(data)}
+
+
 def reference_properties(paths: list[str], cwd: Path = PROJECT) -> Row:
     """(a): pytest on the reference's property tests, naming the ids that failed. Our own -q
     only: the project's addopts (also -q) would make it -qq, which prints no summary line."""
