@@ -123,3 +123,18 @@ def test_a_nan_answer_is_not_diagnosed_and_raises_nothing() -> None:
     assert _zero_rows_causes({}, given, np.array([[0.5, 1.0], [2.0, 3.0]])) == set()
     zeros = np.array([[1.0, 1.0], [0.0, 0.0]])  # the last row left as zeros: still named
     assert _zero_rows_causes({}, zeros, np.array([[1.0, 1.0], [2.0, 3.0]]))
+
+
+def test_the_audit_reads_a_likely_cause_in_markdown_feedback() -> None:
+    """Failed tests go to Gradescope as Markdown ("**Likely cause:** ..."): the audit of
+    `mutate` must still find the cause, or its rate reads 0%."""
+    from autograder import results
+    from autograder.staff.audit import causes_named
+
+    output = ("gd_step(F, y, w, eta) is wrong (largest difference 2 of the answer's size; "
+              "allowed 1e-9).\n  expected: 1.0\n  given:    3.0\n"
+              "Smallest failing input (F, y, w, eta):\nF = 1.0\n"
+              "Likely cause: the step goes uphill.")
+    test = results.test_entry("1.1", "gd_step: one step", "q1", 0.0, 1.0, output, "visible")
+    assert test["output_format"] == "md"
+    assert causes_named({"tests": [test]}) == {"the step goes uphill."}

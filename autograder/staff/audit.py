@@ -40,9 +40,12 @@ def listed() -> set[str]:
 
 
 def causes_named(data: dict[str, Any]) -> set[str]:
-    """The likely causes the failed tests' feedback names."""
+    """The likely causes the failed tests' feedback names (read as text: a failed test's
+    output may be Markdown)."""
+    from autograder.mdtext import text_of
+
     return {c for t in data["tests"] if t["status"] == "failed"
-            for c in _CAUSE.findall(t["output"])}
+            for c in _CAUSE.findall(text_of(t))}
 
 
 def true_causes(text: str, causes: list[str]) -> list[bool]:

@@ -182,13 +182,28 @@ def _numbers(file: str) -> set[str]:
     return {c.number for c in all_checks() if c.file == file}
 
 
+# Survivors a TA has read and found right: another correct answer, not a slip. Keyed by the
+# function changed and the text the mutation replaced; the value says why it is right.
+CORRECT = {
+    ("loss_fn_binary", "50.0"): "the logistic loss's sharpness: any slope steep enough to "
+    "separate on from off trains to 200 ohm (the contract: a logistic loss around the "
+    "threshold must pass)",
+}
+
+
+def accepted(m: Mutant) -> str | None:
+    """Why a surviving mutant is a correct alternative (CORRECT), or None."""
+    return CORRECT.get((m.target, m.mutation.before))
+
+
 def reference_of(file: str) -> str:
     return f"reference-{file}"
 
 
 def table(mutants: list[Mutant], equivalent: set[str], graded: dict[str, dict[str, Any]]
           ) -> tuple[str, list[Mutant]]:
-    """The per-part table and the survivors that are not equivalent."""
+    """The per-part table and the survivors that are neither equivalent nor a reviewed
+    correct alternative (CORRECT: counted as `correct`)."""
     count: dict[str, Counter] = {}
     survivors = []
     for m in mutants:
@@ -198,10 +213,12 @@ def table(mutants: list[Mutant], equivalent: set[str], graded: dict[str, dict[st
             row["equivalent"] += 1
         elif killed(graded[m.name], graded[reference_of(m.file)]):
             row["killed"] += 1
+        elif accepted(m):
+            row["correct"] += 1
         else:
             row["survived"] += 1
             survivors.append(m)
-    head = ["part", "mutants", "killed", "equivalent", "survived"]
+    head = ["part", "mutants", "killed", "equivalent", "correct", "survived"]
     rows = [[part] + [str(c[h]) for h in head[1:]] for part, c in sorted(count.items())]
     rows.append(["all"] + [str(sum(c[h] for c in count.values())) for h in head[1:]])
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
@@ -233,6 +250,11 @@ def run(jobs: int | None = None, files: tuple[str, ...] = FILES,
         return 2
     text, survivors = table(mutants, equivalent, graded)
     print(text)
+    right = [m for m in mutants if m.name not in equivalent and m not in survivors
+             and not killed(graded[m.name], graded[reference_of(m.file)])]
+    if right:
+        print(f"\nsurvivors that are correct alternatives ({len(right)}):")
+        print("\n".join(f"  {m.part}: {m.line}: {accepted(m)}" for m in right))
     if survivors:
         print(f"\nsurvivors that are not equivalent ({len(survivors)}):")
         print("\n".join(f"  {m.part}: {m.line}" for m in survivors))
