@@ -47,6 +47,7 @@ In a terminal: `python -m {PACKAGE} [FOLDER]`. See the kit's README.md.
 
 from {PACKAGE}.kit.check import check
 
+__version__ = "{VERSION}"  # results carry it (identity.py), as the grader's carry its own
 __all__ = ["check"]
 '''
 MAIN = f'''"""python -m {PACKAGE} [DIR]: the HW0 self-check (see README.md)."""
