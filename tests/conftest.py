@@ -25,7 +25,6 @@ HOSTILE_CASES = sorted(p.name for p in HOSTILE.iterdir() if (p / "expect.json").
 HOSTILE_GRADED = [c for c in HOSTILE_CASES if os.geteuid() == 0
                   or not json.loads((HOSTILE / c / "expect.json").read_text()).get("root_only")]
 FILES = ("hw0.py", "color_organ_learning.ipynb")
-HW0_PARTS = {c.part for c in all_checks() if c.file == HW0_PY}  # from the checks: q1 ... q6
 LISTENER_PORT = 47391  # tests/corpus/hostile/network_sockets tries to reach it
 
 
@@ -101,6 +100,13 @@ def sandbox_survivors(uids: range = range(61000, 61256)) -> list[str]:
         if not (owner == 0 and b"autograder" in cmdline):
             found.append(f"process {entry.name} (parent {parent})")
     return found
+
+
+def hw0_parts() -> set[str]:
+    """The parts of hw0.py's checks (q1 ... q6), from the checks. A function, not a constant:
+    the checks import torch, and the torch-free tests load this conftest on Python 3.10
+    (tests/test_python310.py)."""
+    return {c.part for c in all_checks() if c.file == HW0_PY}
 
 
 def schema() -> dict:

@@ -16,11 +16,13 @@ from tests.conftest import (
     HOSTILE,
     HOSTILE_CASES,
     HOSTILE_GRADED,
-    HW0_PARTS,
+    hw0_parts,
     part_scores,
     sandbox_survivors,
     schema,
 )
+
+HW0_PARTS = hw0_parts()  # q1 ... q6
 
 SCHEMA = schema()
 

@@ -15,8 +15,10 @@ import pytest
 
 from autograder.engine import notebook, worker
 from autograder.staff.verify import lost_parts
-from tests.conftest import HW0_PARTS, PROJECT, run_cli
+from tests.conftest import PROJECT, hw0_parts, run_cli
 from tests.corpus.notebooks.quirks import CELL_SECONDS, QUIRKS, reference
+
+HW0_PARTS = hw0_parts()  # q1 ... q6
 
 
 @pytest.fixture(scope="module")

@@ -236,8 +236,9 @@ QUIRKS = [
         "    loss = loss * (1 - 1e-30)"),
           says=(f"was still running after {CELL_SECONDS} s and was interrupted",)),
     Quirk("uninterruptible_last_cell", append(
-        "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n"
-        "    try:\n        pass\n    except KeyboardInterrupt:\n        pass"),
+        "import signal\nfor timer in (signal.SIGALRM, signal.SIGPROF, signal.SIGVTALRM):\n"
+        "    signal.signal(timer, signal.SIG_IGN)  # whichever timer the grader uses\n"
+        "while True:\n    try:\n        pass\n    except KeyboardInterrupt:\n        pass"),
           says=("could not be interrupted", "only the cells before it were graded")),
     Quirk("input_call", insert_after("import math", 'name = input("Your name: ")'),
           says=("input() cannot be answered while grading",)),
