@@ -556,3 +556,20 @@ def test_the_worker_says_when_an_answer_is_single_precision(value, single: bool)
     from autograder.engine.worker import answer
 
     assert answer(value).get("single", False) is single
+
+
+def test_a_difference_on_the_checks_own_scale_is_not_called_the_answers_size() -> None:
+    """gd_step is judged on the size of a whole step: a given value 9 times the answer away was
+    once reported as "0.77 of the answer's size", which reads as nearly right."""
+    from autograder.checks import assert_close
+    from autograder.checks.props import Mismatch
+
+    expected, given = np.array([0.6256, 0.1]), np.array([-5.2757, 0.1])
+    with pytest.raises(Mismatch) as caught:
+        assert_close("gd_step(F, y, w, eta)", given, expected, 1e-9, scale=7.7)
+    message = str(caught.value)
+    assert "of the answer's size" not in message
+    assert "largest difference 5.9, that is 0.77 times 7.7" in message
+    with pytest.raises(Mismatch) as caught:  # no scale of its own: the answer's size
+        assert_close("ols(X, y)", given, expected, 1e-9)
+    assert "largest difference 9.4 of the answer's size" in str(caught.value)

@@ -169,9 +169,13 @@ def assert_close(what: str, given: Any, expected: Any, rtol: float,
         gap = "the shapes differ"
     elif (precision.scale_of(expected) if scale is None else scale) == 0:
         gap = f"off by {precision.difference(given, expected, 1.0):.2g} where the answer is 0"
-    else:
+    elif scale is None:
         gap = f"largest difference {found:.2g} of the answer's size; allowed " \
               + precision.allowed(rtol, given, condition)
+    else:  # the check's own scale (one step's size, say): give the difference itself too
+        gap = (f"largest difference {found * scale:.2g}, that is {found:.2g} times {scale:.2g},"
+               f" the size this check measures it against; allowed "
+               + precision.allowed(rtol, given, condition) + " times that")
     raise Mismatch(f"{what} is wrong ({gap}).{where_largest(given, expected)}\n"
                    f"  expected: {show(expected)}\n  given:    {show(given)}")
 
