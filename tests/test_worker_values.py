@@ -43,3 +43,21 @@ def test_objects_that_only_pretend_are_refused(value) -> None:
 def test_ragged_lists_stay_lists_for_the_grader_to_name() -> None:
     got = to_plain([np.zeros((2, 2)), np.zeros(2)])
     assert isinstance(got, list) and len(got) == 2
+
+
+def test_a_forked_process_starts_while_stdin_is_the_graders_no_input() -> None:
+    """multiprocessing closes sys.stdin in each child: with NoInput in place (a notebook ran in
+    this process) the child died at start, and a process pool with it."""
+    import multiprocessing
+    import sys
+
+    from autograder.engine.notebook import NoInput
+
+    saved, sys.stdin = sys.stdin, NoInput()
+    try:
+        child = multiprocessing.get_context("fork").Process(target=int)
+        child.start()
+        child.join(30)
+    finally:
+        sys.stdin = saved
+    assert child.exitcode == 0

@@ -164,6 +164,10 @@ class NoInput:
     def isatty(self) -> bool:
         return False
 
+    def close(self) -> None:
+        """Nothing to close: multiprocessing's children close sys.stdin as they start (a
+        notebook's Pool, or the grader's own after a test ran a notebook in-process)."""
+
 
 class Kernel:
     """The cells of one notebook and the IPython shell that runs them into `namespace`."""
