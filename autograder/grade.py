@@ -219,12 +219,12 @@ def grade(submission: Path, **options: Any) -> dict[str, Any]:
 
 
 def _printed_output(scratch: Path) -> list[str]:
-    """The first lines each file printed on its first run (student output, shown capped)."""
+    """What each file printed on its first run (student output, shown capped)."""
     shown = []
     for out in sorted(scratch.glob("output-*-1.txt")):
         with open(out, "rb") as f:
-            text = f.read(2000).decode("utf-8", "replace").strip()
+            text = results.printed(f.read(results.PRINTED_READ), out.stat().st_size)
         if text:
             kind = "hw0.py" if "-py-" in out.name else "the notebook"
-            shown.append(f"Printed by {kind} (first 2000 characters):\n{text}")
+            shown.append(f"Printed by {kind} (first {results.PRINTED_SHOWN} characters):\n{text}")
     return shown

@@ -30,9 +30,6 @@ from autograder.results import label
 WIDTH = 80
 PRINTED_LIMIT = 1500  # characters of the student's own printed output shown here
 _PRINTED = re.compile(r"^Printed by ", re.MULTILINE)  # grade.py's heading of printed output
-# The repr Jupyter prints for an interact() widget outside a browser: noise, not output.
-_WIDGET = re.compile(r"^\w+\(children=\(.*\n?", re.MULTILINE)
-_CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]")  # terminal codes
 FORM_LEGEND = ("form = the answer is well-formed (type, parses, allowed choice); its value "
                "is checked on Gradescope only.")
 
@@ -81,7 +78,7 @@ def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
         if len(printed) > PRINTED_LIMIT:
             printed = printed[:PRINTED_LIMIT] + f"\n... ({len(printed) - PRINTED_LIMIT} more " \
                                                  "characters not shown)"
-        parts.append(Text("\n" + _CONTROL.sub("", _WIDGET.sub("", printed)), style="dim"))
+        parts.append(Text("\n" + printed, style="dim"))
     form = [t for t in tests if t["number"] in form_only]
     ok = sum(t["status"] == "passed" for t in full), sum(t["status"] == "passed" for t in form)
     parts.append(Text("\n" + last_line(ok[0], len(full), ok[1], len(form), hidden),

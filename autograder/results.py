@@ -26,6 +26,10 @@ MAX_BYTES = 95_000  # the whole results.json, under Gradescope's 100,000 with ro
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# The repr IPython prints for an interact() widget where no browser shows it: noise, not output.
+_WIDGET = re.compile(r"^\w+\(children=\(.*\n?", re.MULTILINE)
+PRINTED_SHOWN = 2000  # characters of what a student's file printed, in the top-level output
+PRINTED_READ = 65_536  # bytes read of it
 
 
 def clean(text: str) -> str:
@@ -42,6 +46,17 @@ def cap(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 40] + f"\n... ({len(text) - limit + 40} more characters cut)"
+
+
+def printed(raw: bytes, size: int) -> str:
+    """What a student's file printed, as the feedback shows it: `raw` (the first bytes of the
+    output file, `size` bytes in all) decoded (a broken UTF-8 sequence, or one cut at the
+    end, as U+FFFD), cleaned (`clean`), without interact() widget reprs, cut at PRINTED_SHOWN
+    characters with a line saying how much was printed in all."""
+    text = _WIDGET.sub("", clean(raw.decode("utf-8", "replace"))).strip()
+    if len(text) <= PRINTED_SHOWN and size <= len(raw):
+        return text
+    return text[:PRINTED_SHOWN] + f"\n... (cut here: {size:,} bytes were printed in all)"
 
 
 def test_entry(number: str, title: str, part: str, score: float, max_score: float,

@@ -524,6 +524,20 @@ def test_a_carriage_return_rewrites_its_line_as_a_terminal_shows_it() -> None:
     assert results.clean("start\r\n" + bar + "done\r") == "start\n100%|##########| 50/50\ndone"
 
 
+def test_printed_output_is_shown_as_a_person_reads_it_and_says_where_it_was_cut() -> None:
+    widget = "interactive(children=(FloatSlider(value=100.0, description='R'), Output()), " \
+             "_dom_classes=('widget-interact',))\n"
+    raw = ("\x1b[2K" + widget + "q5a_resistor = 200.0\n" + "\u00e9" * 3000).encode()
+    cut = raw[:1200]  # a read that ends inside a two-byte character
+    shown = results.printed(cut, len(raw))
+    assert shown.startswith("q5a_resistor = 200.0\n")  # no widget repr, no terminal codes
+    assert "children=(" not in shown and "[2K" not in shown
+    assert shown.endswith(f"(cut here: {len(raw):,} bytes were printed in all)")
+    long = results.printed(raw, len(raw))
+    assert len(long.split("\n... ")[0]) == results.PRINTED_SHOWN
+    assert results.printed(b"hello\n", 6) == "hello"  # whole and short: as it was
+
+
 def test_a_message_that_ends_in_a_question_keeps_one_mark() -> None:
     from autograder.engine.student import _problem
 
