@@ -434,6 +434,17 @@ def test_the_smallest_failing_input_pastes_back_even_when_x_is_empty() -> None:
     assert "np.zeros((0, " in pasted
 
 
+def test_the_failing_input_is_listed_in_the_order_of_the_signature() -> None:
+    """The kit's recorded inputs come back from JSON with their keys sorted: the feedback
+    still lists them as the function takes them (gd_step(F, y, w, eta))."""
+    from autograder.checks import explain
+    from autograder.checks.props import Failure
+
+    example = {"F": np.ones((1, 1)), "eta": 0.5, "w": np.zeros(1), "y": np.ones(1)}
+    text = explain(Failure(example, "gd_step(...) is wrong."), "F, y, w, eta")
+    assert [line.split(" =")[0] for line in text.splitlines()[2:]] == ["F", "y", "w", "eta"]
+
+
 # ---------------------------------------------------------------- wording
 
 WRONG_SUBMISSIONS = {

@@ -182,9 +182,10 @@ def assert_close(what: str, given: Any, expected: Any, rtol: float,
 
 def explain(failure: Failure, names: str) -> str:
     """The smallest failing input and what went wrong with it, as feedback: Python lines
-    that rebuild the input."""
-    inputs = "\n".join(f"{k} = {show(v)}" for k, v in failure.example.items()
-                       if re.search(rf"\b{re.escape(k)}\b", names))
+    that rebuild the input, in the order `names` gives them (the function's signature)."""
+    order = re.findall(r"\w+", names)
+    inputs = "\n".join(f"{k} = {show(failure.example[k])}"
+                       for k in sorted(set(failure.example) & set(order), key=order.index))
     return f"{failure.message}\nSmallest failing input ({names}):\n{inputs}"
 
 
