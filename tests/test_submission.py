@@ -37,3 +37,16 @@ def test_files_nested_as_gradescope_or_a_zip_does_are_found(tmp_path: Path) -> N
     found = find(tmp_path)
     assert found.files["hw0.py"] == nested / "HW0 (1).py"
     assert any("please name it exactly hw0.py" in n for n in found.notes)
+
+
+def test_several_candidates_name_the_one_graded_and_the_ones_left(tmp_path: Path) -> None:
+    """A student who kept an old copy in a subfolder reads which one was graded and which
+    were not, so they can tell whether it was the one they meant."""
+    (tmp_path / "old").mkdir()
+    for path in ("hw0.py", "old/hw0.py", "old/HW0 (1).py"):
+        (tmp_path / path).write_text("x = 1\n")
+    found = find(tmp_path, "hw0.py")
+    assert found.files["hw0.py"] == tmp_path / "hw0.py"
+    note = next(n for n in found.notes if n.startswith("Several files could be hw0.py"))
+    assert "graded hw0.py" in note and "not old/hw0.py." in note
+    assert "old/HW0 (1).py" not in note  # an exact name was there: near misses do not compete

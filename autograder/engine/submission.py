@@ -90,5 +90,10 @@ def find(root: Path, *names: str) -> Found:
             found.notes.append(f"Graded {rel} as {expected}; please name it exactly {expected} "
                                "next time.")
         if len(exact or near) > 1:
-            found.notes.append(f"Several files could be {expected}; graded {rel}.")
+            others = [str(p.relative_to(root)) for p in exact or near if p != chosen]
+            listed = ", ".join(others[:5]) + (f" and {len(others) - 5} more"
+                                             if len(others) > 5 else "")
+            found.notes.append(f"Several files could be {expected}: graded {rel}, the one "
+                               f"nearest the top of the submission, not {listed}. Remove "
+                               "the others if that is not the one you meant.")
     return found
