@@ -114,8 +114,12 @@ def test_q5h_accepts_any_reasonable_bode_fit(fit) -> None:  # noqa: ANN001
 
 def test_q5h_rejects_swapped_or_missing_corners() -> None:
     f_low, f_high = alt.bode_lsq_grid()
-    with pytest.raises(Mismatch, match="f_low must be the lower"):
+    with pytest.raises(Mismatch, match="f_low must be the lower.*swap them"):
         q5.check_q5h(Answers(q5h_cutoffs=[f_high, f_low]))
+    # a broken band pass whose fit put both corners at one place is not told to swap them
+    with pytest.raises(Mismatch, match="found no pass band") as caught:
+        q5.check_q5h(Answers(q5h_cutoffs=[f_high * 3, f_low]))
+    assert "swap" not in str(caught.value)
     single = alt.bode_single_relu()
     for missing in ([10.0, single], [single, 1e5], [530.0, 3980.0]):  # last: half-power edges
         with pytest.raises(Mismatch, match="not within a factor"):

@@ -429,16 +429,25 @@ def check_q5h(student: Student) -> str:
     pair = as_pair(student.value("q5h_cutoffs"), "q5h_cutoffs")
     f_low = as_float(pair[0], "q5h_cutoffs[0] (f_low)")
     f_high = as_float(pair[1], "q5h_cutoffs[1] (f_high)")
-    if f_low >= f_high:
+    low, high = co.cutoff(co.R_BP_HIGH), co.cutoff(co.R_BP_LOW)
+    if f_low >= f_high and _near(f_high, low) and _near(f_low, high):
         raise Mismatch(f"q5h_cutoffs = ({f_low:.4g}, {f_high:.4g}): f_low must be the lower "
-                       "corner (the high-pass stage's), f_high the upper one.")
-    return (corner("f_low", f_low, co.cutoff(co.R_BP_HIGH)) + " "
-            + corner("f_high", f_high, co.cutoff(co.R_BP_LOW)))
+                       "corner (the high-pass stage's), f_high the upper one: swap them.")
+    if f_low >= f_high:
+        raise Mismatch(f"q5h_cutoffs = ({f_low:.4g}, {f_high:.4g}): f_low is not below f_high, "
+                       "so the fit found no pass band between them (a missing corner, or a "
+                       "fit gone wrong: plot the fit over the band pass's magnitudes).")
+    return corner("f_low", f_low, low) + " " + corner("f_high", f_high, high)
+
+
+def _near(given: float, expected: float) -> bool:
+    """A Bode corner is read on a log axis: within a factor CUTOFF_FACTOR either way."""
+    return expected / CUTOFF_FACTOR <= given <= expected * CUTOFF_FACTOR
 
 
 def corner(name: str, given: float, expected: float) -> str:
-    """A Bode corner is read on a log axis: within a factor CUTOFF_FACTOR either way."""
-    if not expected / CUTOFF_FACTOR <= given <= expected * CUTOFF_FACTOR:
+    """`name` = `given` Hz, checked against the RC corner `expected` Hz (`_near`)."""
+    if not _near(given, expected):
         raise Mismatch(f"{name} = {given:.5g} Hz is not within a factor {CUTOFF_FACTOR:g} of "
                        f"the RC corner {expected:.5g} Hz (a missing corner, or a fit gone "
                        "wrong).")
