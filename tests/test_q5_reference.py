@@ -155,3 +155,16 @@ def test_q5g_tolerance_follows_the_evidence(pair: tuple, passes: bool) -> None:
     else:
         with pytest.raises(Mismatch):
             q5.check_q5g(answers)
+
+
+@pytest.mark.parametrize("answer", [
+    {"q5i_resistors": {"lp": -200.0, "hp": 60.0, "bp_high": 200.0, "bp_low": 60.0}},
+    {"q5g_resistors": [200.0, -60.0]},
+    {"q5f_resistor": -60.0},
+], ids=["5.17 lp", "5.15 R_low", "5.12"])
+def test_a_negative_resistor_is_refused_though_it_lights_the_same_leds(answer: dict) -> None:
+    """|H_lp| is even in R: -200 ohm lights the low pass's LEDs as 200 does."""
+    check = {"q5i_resistors": q5.check_q5i, "q5g_resistors": q5.check_q5g,
+             "q5f_resistor": q5.check_q5f}[next(iter(answer))]
+    with pytest.raises(Mismatch, match="a resistance is positive"):
+        check(Answers(**answer))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import torch
 from gradescope_utils.autograder_utils.decorators import number, tags, weight
@@ -36,10 +37,17 @@ PROBE_RESISTORS = (30.0, 60.0, 200.0, 1000.0)
 
 
 def resistor(student: Student, name: str) -> float:
-    value = as_float(student.value(name), name)
-    if value <= 0:
-        raise Mismatch(f"{name} = {value!r}: a resistance is positive.")
-    return value
+    """The student's resistor `name` (ohm), a positive number."""
+    return positive(student.value(name), name)
+
+
+def positive(value: Any, name: str) -> float:
+    """A resistance (ohm): a number above zero. A negative R lights the LEDs of a low pass
+    as -R does (|H_lp| is even in R), so it is refused before the LEDs are compared."""
+    number = as_float(value, name)
+    if not number > 0:
+        raise Mismatch(f"{name} = {number!r}: a resistance is positive.")
+    return number
 
 
 def near(name: str, given: float, expected: float, tolerance: float = TOLERANCE) -> str:
@@ -409,8 +417,8 @@ def check_bp_gradients(student: Student) -> str:
 def check_q5g(student: Student) -> str:
     """q5g_resistors: (R_high, R_low) of the band pass learned from binary data"""
     pair = as_pair(student.value("q5g_resistors"), "q5g_resistors")
-    high = as_float(pair[0], "q5g_resistors[0] (R_high)")
-    low = as_float(pair[1], "q5g_resistors[1] (R_low)")
+    high = positive(pair[0], "q5g_resistors[0] (R_high)")
+    low = positive(pair[1], "q5g_resistors[1] (R_low)")
     return learned_from_leds("q5g_resistors", [high, low], [co.R_BP_HIGH, co.R_BP_LOW],
                              co.leds(co.bandpass(co.FREQS, high, low)),
                              co.leds(co.bandpass(co.FREQS, co.R_BP_HIGH, co.R_BP_LOW)),
@@ -464,7 +472,7 @@ def check_q5i(student: Student) -> str:
     expected = {"lp": co.R_LP, "hp": co.R_HP, "bp_high": co.R_BP_HIGH, "bp_low": co.R_BP_LOW}
     if not isinstance(value, dict) or set(value) != set(expected):
         raise Mismatch("q5i_resistors must be a dict with the keys lp, hp, bp_high, bp_low.")
-    r = {k: as_float(value[k], f"q5i_resistors[{k!r}]") for k in expected}
+    r = {k: positive(value[k], f"q5i_resistors[{k!r}]") for k in expected}
     lit = torch.stack([co.leds(co.lowpass(co.FREQS, r["lp"])),
                        co.leds(co.highpass(co.FREQS, r["hp"])),
                        co.leds(co.bandpass(co.FREQS, r["bp_high"], r["bp_low"]))])
