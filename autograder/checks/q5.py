@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 
 import torch
 from gradescope_utils.autograder_utils.decorators import number, tags, weight
 
-from autograder.checks import NOTEBOOK, Mismatch, assert_close, uses
+from autograder.checks import NOTEBOOK, Mismatch, uses
 from autograder.checks import color_organ as co
+from autograder.checks.circuits import (
+    ONE_HOT,
+    circuit_gradients,
+    circuit_values,
+    learned_from_leds,
+    positive,
+)
 from autograder.engine.answers import BadAnswer, SubmissionError, as_array, as_float, as_pair
 from autograder.engine.student import Student
 
@@ -41,42 +47,10 @@ def resistor(student: Student, name: str) -> float:
     return positive(student.value(name), name)
 
 
-def positive(value: Any, name: str) -> float:
-    """A resistance (ohm): a number above zero. A negative R lights the LEDs of a low pass
-    as -R does (|H_lp| is even in R), so it is refused before the LEDs are compared."""
-    number = as_float(value, name)
-    if not number > 0:
-        raise Mismatch(f"{name} = {number!r}: a resistance is positive.")
-    return number
-
-
 def near(name: str, given: float, expected: float, tolerance: float = TOLERANCE) -> str:
     if abs(given - expected) > tolerance * expected:
         raise Mismatch(f"{name} = {given:.6g} is not within {tolerance:.0%} of {expected:.6g}.")
     return f"{given:.6g}, within {tolerance:.0%} of {expected:.6g}."
-
-
-def learned_from_leds(name: str, given: list[float], nominal: list[float], lit: torch.Tensor,
-                      target: torch.Tensor, tolerance: float = BINARY_TOLERANCE) -> str:
-    """Resistors learned from binary data: right when the circuit they make lights the LEDs
-    exactly as its training target does on FREQS (all binary data can pin down), or, short of
-    that, when each is within `tolerance` of the desired circuit's."""
-    if bool(torch.equal(lit, target)):
-        return f"{name} = {_show(given)} lights every LED as its training data asks."
-    if all(abs(g - r) <= tolerance * r for g, r in zip(given, nominal, strict=True)):
-        return f"{name} = {_show(given)}, within {tolerance:.0%} of {_show(nominal)}."
-    wrong = int((lit != target).sum())
-    raise Mismatch(f"{name} = {_show(given)} lights {wrong} LED(s) differently from its "
-                   f"training data, and is not within {tolerance:.0%} of {_show(nominal)}.")
-
-
-def _show(values: list[float]) -> str:
-    return ", ".join(f"{v:.5g}" for v in values) if len(values) > 1 else f"{values[0]:.5g}"
-
-
-ONE_HOT = torch.stack([co.leds(co.lowpass(co.FREQS, co.R_LP)),
-                       co.leds(co.highpass(co.FREQS, co.R_HP))])
-ONE_HOT = torch.cat([ONE_HOT, (1 - ONE_HOT.sum(dim=0, keepdim=True)).clamp(min=0)])
 
 
 # ---------------------------------------------------------------- (a), (b)
@@ -248,7 +222,8 @@ def lands_near_200(loss_on_pred: LossOnPred) -> dict[float, float]:
     desired = co.leds(co.lowpass(co.FREQS, co.R_LP))
     try:
         for r in learned.values():
-            learned_from_leds("R", [r], [co.R_LP], co.leds(co.lowpass(co.FREQS, r)), desired)
+            learned_from_leds("R", [r], [co.R_LP], co.leds(co.lowpass(co.FREQS, r)), desired,
+                              BINARY_TOLERANCE)
     except Mismatch:
         raise Mismatch("Trained by the grader with loss_fn_binary on the binary LED data, the "
                        "low pass lands at R = " + ", ".join(
@@ -300,58 +275,10 @@ def check_q5e(student: Student) -> str:
     """q5e_resistor: learned from binary data with the adjusted loss"""
     r = resistor(student, "q5e_resistor")
     return learned_from_leds("q5e_resistor", [r], [co.R_LP], co.leds(co.lowpass(co.FREQS, r)),
-                             co.leds(co.lowpass(co.FREQS, co.R_LP)))
+                             co.leds(co.lowpass(co.FREQS, co.R_LP)), BINARY_TOLERANCE)
 
 
 # ---------------------------------------------------------------- (f), (g)
-
-
-def circuit_args(resistors: tuple[float, ...]) -> tuple[tuple, tuple[int, ...]]:
-    """A circuit function's arguments as the notebook passes them: freqs and the resistors
-    float64 tensors, C a Python float; and the positions of the tensors."""
-    return (co.FREQS.numpy(), *resistors, co.C), tuple(range(len(resistors) + 1))
-
-
-RESISTORS = {"evaluate_hp_circuit": ("R",), "evaluate_bp_circuit": ("R_high", "R_low")}
-
-
-def named(name: str, resistors: tuple[float, ...]) -> str:
-    """The resistor arguments as the handout's signature names them: "R_high=200, R_low=60"."""
-    return ", ".join(f"{n}={r:g}" for n, r in zip(RESISTORS[name], resistors, strict=True))
-
-
-def circuit_values(student: Student, name: str, expected: torch.Tensor,
-                   *resistors: float) -> None:
-    """The student's function (no gradient asked) against the model."""
-    args, tensors = circuit_args(resistors)
-    at = named(name, resistors)
-    given = as_array(student.call(name, *args, tensors=tensors), (len(co.FREQS),),
-                     f"{name}(freqs, {at}, C)")
-    assert_close(f"{name} at {at}", given, expected.detach().numpy(), 1e-9, 1.0)
-
-
-def circuit_gradients(student: Student, name: str, model: Callable[..., torch.Tensor],
-                      *resistors: float) -> None:
-    """Autograd through the student's function (in the worker) against autograd through the
-    reference model, for each resistor argument."""
-    args, tensors = circuit_args(resistors)
-    try:
-        _, grads = student.call_with_grad(name, *args, tensors=tensors, wrt=list(tensors[1:]))
-    except BadAnswer as exc:
-        raise Mismatch(f"{name}: no gradient flows to the resistors, since with R as a torch "
-                       f"tensor that requires grad it fails: {exc} Use torch operations on R "
-                       "(not numpy, math or float()).") from None
-    rs = tuple(torch.tensor(r, dtype=torch.float64) for r in resistors)
-    expected = torch.autograd.functional.jacobian(lambda *r: model(co.FREQS, *r), rs)
-    at = named(name, resistors)
-    for wrt, want in zip(RESISTORS[name], expected, strict=True):
-        given = None if grads is None else grads[RESISTORS[name].index(wrt)]
-        if given is None:
-            raise Mismatch(f"{name}: no gradient flows to its argument {wrt} "
-                           "(use torch operations on R, not numpy or float()).")
-        given = as_array(given, (len(co.FREQS),), f"d {name} / d {wrt}")
-        assert_close(f"d {name} / d {wrt} at {at}", given, want.numpy(),
-                     1e-8, float(want.abs().max()))
 
 
 @weight(1)
@@ -382,7 +309,7 @@ def check_q5f(student: Student) -> str:
     """q5f_resistor: the high pass learned from binary data"""
     r = resistor(student, "q5f_resistor")
     return learned_from_leds("q5f_resistor", [r], [co.R_HP], co.leds(co.highpass(co.FREQS, r)),
-                             co.leds(co.highpass(co.FREQS, co.R_HP)))
+                             co.leds(co.highpass(co.FREQS, co.R_HP)), BINARY_TOLERANCE)
 
 
 BP_PROBES = ((200.0, 60.0), (900.0, 900.0), (50.0, 300.0))
@@ -477,4 +404,4 @@ def check_q5i(student: Student) -> str:
                        co.leds(co.highpass(co.FREQS, r["hp"])),
                        co.leds(co.bandpass(co.FREQS, r["bp_high"], r["bp_low"]))])
     return learned_from_leds("q5i_resistors (lp, hp, bp_high, bp_low)", list(r.values()),
-                             list(expected.values()), lit, ONE_HOT)
+                             list(expected.values()), lit, ONE_HOT, BINARY_TOLERANCE)

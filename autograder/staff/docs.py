@@ -66,15 +66,17 @@ def q5_table() -> str:
          "0.2805) pass; sensible shifts land 183-211.6; plain MSE lands at 332.0, badly tuned "
          "shifts at 240.4 and 161.8: rejected"),
         ("5.9, 5.12, 5.17", "resistors learned from binary data (e, f, i)",
-         "the circuit they make lights every LED as its training data asks, or each is within "
-         f"{binary} of the desired one",
+         "each resistor is positive (the low pass's magnitude is even in R: -200 ohm lights "
+         "its LEDs as 200 does), and the circuit they make lights every LED as its training "
+         f"data asks, or each is within {binary} of the desired one",
          "the LED interval of the low pass is [182.99, 200.83], of the high pass [59.93, "
          "65.76]; every accepted approach lands within 9.9%, the nearest wrong one 13.4% off. "
          "(i)'s one-hot band row (\"on where neither lp nor hp is\", the argmax of the three "
          "desired magnitudes) is one sample wider on each side than the band pass's own "
          "pattern, so the organ's band pass lands at (211.5, 56.9), which lights that row "
          "exactly"),
-        ("5.15", "q5g_resistors", f"lights the band-pass LEDs as desired, or each within {band}",
+        ("5.15", "q5g_resistors",
+         f"both positive, and light the band-pass LEDs as desired, or each within {band}",
          "the shifted-target MSE of (e), reused in (g) as the handout asks, gives (177.7, "
          "68.9): 15% off, accepted; plain MSE (100.8, 119.3) and swapped stages (60.3, 199.7) "
          "are rejected"),
