@@ -24,7 +24,8 @@ from autograder.engine.answers import SubmissionError
 from autograder.engine.student import Student
 
 if TYPE_CHECKING:
-    from autograder.engine.sandbox import SandboxUser, Zygote
+    from autograder.engine.sandbox import Zygote
+    from autograder.engine.uids import SandboxUser
 
 PACKAGE_DIR = Path(autograder.__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -152,7 +153,8 @@ class Grader:
     def __init__(self, zygote: Zygote | None = None, user: SandboxUser | None = None) -> None:
         if zygote is None:
             # BEGIN GRADER ONLY
-            from autograder.engine.sandbox import SandboxUser, Zygote
+            from autograder.engine.sandbox import Zygote
+            from autograder.engine.uids import SandboxUser
 
             zygote, user = Zygote(), SandboxUser()
             # KIT: raise TypeError("the kit's Grader needs the kit's engine")

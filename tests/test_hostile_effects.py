@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.engine import clock, sandbox, seccomp, student
+from autograder.engine import clock, sandbox, seccomp, student, uids
 from tests.conftest import (
     HOSTILE,
     HOSTILE_GRADED,
@@ -33,7 +33,7 @@ from tests.conftest import (
 )
 
 ROOT = os.geteuid() == 0
-SANDBOX_UIDS = range(sandbox.UID_BASE, sandbox.UID_BASE + sandbox.SLOTS)
+SANDBOX_UIDS = range(uids.UID_BASE, uids.UID_BASE + uids.SLOTS)
 PLANTED_TARGET = Path("/tmp/hw0-hostile-target")  # tests/corpus/hostile/planted_symlinks
 root_only = pytest.mark.skipif(not ROOT, reason="sandbox uids exist only when grading as root")
 linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")

@@ -23,7 +23,8 @@ from autograder.engine.answers import (
 from autograder.engine.jail import Jail, WorkerLost
 
 if TYPE_CHECKING:  # the Linux sandbox, or the kit's stand-ins for it (kit/engine.py)
-    from autograder.engine.sandbox import SandboxUser, Worker, Zygote
+    from autograder.engine.sandbox import Worker, Zygote
+    from autograder.engine.uids import SandboxUser
 
 # Deadlines and budgets are in CPU-seconds of the worker (engine/clock.py), so they mean the
 # same work on a full core and on Gradescope's half a vCPU; each has a backstop on the clock

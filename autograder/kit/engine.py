@@ -40,7 +40,7 @@ from autograder.engine.submission import beside
 
 
 class NoUser:
-    """The kit runs as the student: no sandbox uid to clean up after (sandbox.SandboxUser)."""
+    """The kit runs as the student: no sandbox uid to clean up after (uids.SandboxUser)."""
 
     uid = None
 
