@@ -43,6 +43,18 @@ def fence(lines: list[str], info: str = "") -> str:
     return "\n".join([bar + info, *lines, bar])
 
 
+def open_fence(markdown: str) -> str | None:
+    """The fence of the code block `markdown` leaves open (it was cut inside one), or None."""
+    bar = None
+    for line in markdown.split("\n"):
+        run = re.match(r"`{3,}", line)
+        if bar is None and run:
+            bar = run[0]
+        elif bar is not None and run and line.rstrip() == run[0] and len(run[0]) >= len(bar):
+            bar = None
+    return bar
+
+
 def _comparison(lines: list[str], start: int) -> tuple[str, int] | None:
     """The block at `start` ("largest difference" line, then expected and given) as Markdown,
     and the index after it; None when no comparison starts there. Values of one line go in

@@ -120,7 +120,8 @@ def fit(data: dict[str, Any], limit: int = MAX_BYTES) -> dict[str, Any]:
         lo, hi = (mid, hi) if sum(min(n, mid) for n in lengths) <= budget else (lo, mid - 1)
     for text, n in zip(texts, lengths, strict=True):
         if n > lo:
-            text["output"] = _cut_to_bytes(text["output"], lo)
+            text["output"] = _cut_to_bytes(text["output"], lo,
+                                           text.get("output_format") == "md")
     return data
 
 
@@ -128,8 +129,10 @@ def _encoded(text: str) -> int:
     return len(json.dumps(text)) - 2
 
 
-def _cut_to_bytes(text: str, limit: int) -> str:
-    """The longest prefix of `text` taking at most `limit` bytes in JSON, noted as cut."""
+def _cut_to_bytes(text: str, limit: int, markdown: bool = False) -> str:
+    """The longest prefix of `text` taking at most `limit` bytes in JSON, noted as cut. In
+    Markdown a code block the cut leaves open is closed before the note, which would
+    otherwise read as code."""
     note = "\n... (cut: the results are limited in size)"
     used, end = 0, 0
     budget = max(limit - _encoded(note), 0)
@@ -139,7 +142,12 @@ def _cut_to_bytes(text: str, limit: int) -> str:
             break
     else:
         return text
-    return text[:end] + note
+    kept = text[:end]
+    if markdown and (bar := mdtext.open_fence(kept)):
+        kept = kept[: max(len(kept) - len(bar) - 1, 0)]  # room for the closing fence
+        bar = mdtext.open_fence(kept)
+        kept += f"\n{bar}" if bar else ""
+    return kept + note
 
 
 def write(path: Path, data: dict[str, Any]) -> None:

@@ -85,3 +85,19 @@ def test_the_terminal_report_and_staff_reports_read_it_as_text() -> None:
     assert text_of(data["tests"][0]) == text
     before = dict(data["tests"][0])
     assert as_text(data)["tests"][0] == {**before, "output": text, "output_format": "text"}
+
+
+def test_a_cut_to_fit_the_size_bound_closes_the_code_block_it_falls_in() -> None:
+    """results.json's size bound cuts the longest outputs: the note saying so must read as a
+    line of its own on Gradescope, not as the end of the code to paste."""
+    rows = "\n".join(f"    [{i}.0, {i}.5, {i}.25]," for i in range(90))
+    text = f"f(x) is wrong.\nSmallest failing input (x):\nx = np.array([\n{rows}\n])"
+    tests = [results.test_entry(f"1.{i}", "t", "q1", 0, 1, text, "visible") for i in range(40)]
+    assert {t["output_format"] for t in tests} == {"md"}
+    data = results.results(tests, "", 0.0)
+    assert results.size(data) < 100_000
+    for test in data["tests"]:
+        md = test["output"]
+        assert "(cut: the results are limited in size)" in md
+        last = [t for t in RENDER.parse(md) if t.type in ("fence", "inline")][-1]
+        assert last.type == "inline" and "cut: the results" in last.content, md[-300:]
