@@ -30,8 +30,8 @@ from autograder.results import label
 WIDTH = 80
 PRINTED_LIMIT = 1500  # characters of the student's own printed output shown here
 _PRINTED = re.compile(r"^Printed by ", re.MULTILINE)  # grade.py's heading of printed output
-FORM_LEGEND = ("form = the answer is well-formed (type, parses, allowed choice); its value "
-               "is checked on Gradescope only.")
+FORM_LEGEND = ("form = the answer is well-formed (type, parses, allowed choice); its value, "
+               "and so its score (?), is checked on Gradescope only.")
 
 
 def progress(step: str) -> None:
@@ -59,8 +59,10 @@ def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
         passed = t["status"] == "passed"
         mark = ("form" if t["number"] in form_only else "ok") if passed else "FIX"
         style = "red" if not passed else ("yellow" if mark == "form" else "green")
+        # a well-formed answer earns nothing here: its points are Gradescope's to give
+        score = "?" if mark == "form" else f"{t['score']:g}"
         rows.add_row(Text(f"{mark} {label(t)}", style=style), t["tags"][0],
-                     f"{t['score']:g} / {t['max_score']:g}")
+                     f"{score} / {t['max_score']:g}")
     full = [t for t in tests if t["number"] not in form_only]
     rows.add_row(Text("checked here in full", style="bold"), "",
                  Text(f"{sum(t['score'] for t in full):g} / "
@@ -110,13 +112,17 @@ def last_line(passed: int, total: int, well_formed: int = 0, forms: int = 0,
                    else " Gradescope runs the same checks." if not forms else "")
 
 
-def checked_files(folder: Path, files: dict[str, Path | None], wanted: list[str]) -> str:
-    """The report's first lines: the folder and the files checked in it."""
+def checked_files(folder: Path, files: dict[str, Path | None], wanted: list[str],
+                  left: list[str] | None = None) -> str:
+    """The report's first lines: the folder and the files checked in it; `left`: the files
+    not checked because one file was named (`python -m hw0_selfcheck hw0.py`)."""
     lines = [f"Checked {folder}"]
     for name in wanted:
         path = files.get(name)
         lines.append(f"  {name}: " + (str(path.relative_to(folder)) if path
                                       else "not there, not checked"))
+    lines += [f"  {name}: not checked, as you named one file (give the folder to check both)"
+              for name in left or []]
     return "\n".join(lines)
 
 

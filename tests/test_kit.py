@@ -140,6 +140,15 @@ def test_the_reference_passes_every_public_check(kit: Kit, tmp_path: Path) -> No
     assert not any("(children=(" in line for line in printed)  # no interact() widget repr
 
 
+def test_one_file_named_is_checked_alone_and_the_report_says_so(kit: Kit,
+                                                                  tmp_path: Path) -> None:
+    folder = submission(tmp_path / "mine")  # both files there
+    out, marks = kit.check(folder / "hw0.py")
+    assert out.startswith(f"Checked {folder.resolve()}\n  hw0.py: hw0.py\n"
+                          "  color_organ_learning.ipynb: not checked, as you named one file")
+    assert marks and not any(n.startswith("5.") for n in marks)
+
+
 @pytest.mark.parametrize("name", ["gd_step_no_transpose", "map_estimate_sigma_not_inverted",
                                   "augment_pads_with_ones"])
 def test_known_wrong_submissions_fail_the_checks_that_catch_them(kit: Kit, tmp_path: Path,

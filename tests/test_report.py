@@ -40,6 +40,7 @@ def test_the_total_counts_only_what_was_checked_in_full() -> None:
     data = graded("", True, True, False)
     out = " ".join(report.table(data, form_only=frozenset({"1.2"}), hidden=2).split())
     assert "checked here in full 1 / 2" in out
+    assert "form 1.2 check 2 q1 ? / 1" in out  # no point shown for a value not checked
     assert out.endswith("1 of 2 public checks pass in full; fix the rest. 1 more answer was "
                         "checked for form only: well-formed; Gradescope will check their "
                         "values. Gradescope also runs 2 more checks.")

@@ -76,7 +76,8 @@ def check(path: Path) -> int:
             data = grader.grade(folder, public_only=True, progress=report.progress,
                                 files=[n for n in wanted if found.files[n]])
         report.show(data, form_only=form_only(), hidden=hidden_count(*wanted),
-                    checked=report.checked_files(folder, found.files, wanted))
+                    checked=report.checked_files(folder, found.files, wanted,
+                                                 [n for n in FILES if n not in wanted]))
         return report.exit_status(data)
     finally:
         zygote.close()
