@@ -24,6 +24,7 @@ import zipfile
 from importlib.util import find_spec
 from pathlib import Path
 
+from autograder import REPRODUCIBLE_MKL
 from autograder.staff import imports, names
 from autograder.staff.imports import full_source, module_path
 from autograder.staff.template import GRADER_ONLY, PROJECT, generated, strip_code
@@ -45,7 +46,11 @@ INIT = f'''"""HW0's self-check. In a notebook: `from {PACKAGE} import check`, th
 In a terminal: `python -m {PACKAGE} [FOLDER]`. See the kit's README.md.
 """
 
-from {PACKAGE}.kit.check import check
+import os
+
+os.environ.update({REPRODUCIBLE_MKL!r})  # MKL's CPU-independent path, as the grader's
+
+from {PACKAGE}.kit.check import check  # noqa: E402
 
 __version__ = "{VERSION}"  # results carry it (identity.py), as the grader's carry its own
 __all__ = ["check"]
