@@ -1,5 +1,5 @@
-"""No result depends on the CPU (issue 16): MKL on its CPU-independent path, and the numeric
-tests again on torch's generic kernels.
+"""No result depends on the CPU (issue 16): BLAS kernels that give the same bits on any CPU,
+and the numeric tests again on torch's generic kernels.
 
 torch picks vectorised kernels for the CPU it runs on (AVX2, AVX-512); a float32 result, and
 so an assertion on it, can differ on another machine. `ATEN_CPU_CAPABILITY=default` makes
@@ -7,7 +7,8 @@ torch use its generic kernels, as on the plainest x86-64 CPU: the tests whose ch
 in float32 and torch (single precision, tolerances, the reference's properties) run again
 that way in a subprocess, and the reference must score the same. torch's BLAS and LAPACK
 are MKL's, which picks its own code path by CPU: the grader and its workers set it to
-COMPATIBLE (autograder/__init__.py), the path with the same bits on every x86-64 CPU.
+COMPATIBLE (autograder/__init__.py), the path with the same bits on every x86-64 CPU, and
+numpy's OpenBLAS to one kernel set.
 """
 
 from __future__ import annotations
@@ -51,33 +52,41 @@ def test_the_reference_scores_the_same_on_torchs_generic_kernels(corpus: dict,
     assert generic["score"] == corpus["reference"]["score"]
 
 
-MKL_PROBE = """import hashlib, torch
-g = torch.Generator().manual_seed(0)
-a = torch.randn(64, 64, generator=g)
-s = a @ a.T + 1e-3 * torch.eye(64)
-outs = [a @ a.T, torch.linalg.cholesky(s), torch.linalg.solve(s, a)]
-print("MKL digest", hashlib.sha256(b"".join(o.numpy().tobytes() for o in outs)).hexdigest())
+BLAS_PROBE = """import hashlib, numpy as np, torch
+def digest(*arrays):
+    return hashlib.sha256(b"".join(np.asarray(a).tobytes() for a in arrays)).hexdigest()
+a = np.random.default_rng(0).standard_normal((64, 64))
+s = a @ a.T + 1e-3 * np.eye(64)
+t, ts = torch.from_numpy(a), torch.from_numpy(s)
+print("MKL", digest(t @ t.T, torch.linalg.cholesky(ts), torch.linalg.solve(ts, t)))
+print("OpenBLAS", digest(a @ a.T, np.linalg.cholesky(s), np.linalg.solve(s, a)))
 """
+# each library's variable, and a value that leaves it its own choice of kernels by CPU
+OWN_CHOICE = {"MKL": ("MKL_CBWR", "AUTO"), "OpenBLAS": ("OPENBLAS_CORETYPE", "")}
 
 
-def mkl_digest(mode: str, prelude: str = "") -> str:
-    """The probe's digest in a fresh Python with MKL_CBWR=`mode`."""
-    env = {**os.environ, "MKL_CBWR": mode, "OMP_NUM_THREADS": "1"}
-    done = subprocess.run([sys.executable, "-c", prelude + MKL_PROBE], env=env, cwd=PROJECT,
+def blas_digests(env: dict[str, str], prelude: str = "") -> dict[str, str]:
+    """{library: digest} of the probe's results in a fresh Python with `env` added."""
+    done = subprocess.run([sys.executable, "-c", prelude + BLAS_PROBE], cwd=PROJECT,
+                          env={**os.environ, "OMP_NUM_THREADS": "1", **env},
                           capture_output=True, text=True, timeout=120, check=True)
-    return done.stdout.split()[-1]
+    return dict(line.split() for line in done.stdout.splitlines())
 
 
-def test_mkl_computes_on_its_cpu_independent_path_in_the_grader_and_its_workers(
+def test_blas_computes_on_cpu_independent_kernels_in_the_grader_and_its_workers(
         tmp_path: Path) -> None:
-    compatible = mkl_digest("COMPATIBLE")
-    if mkl_digest("AUTO") == compatible:
-        pytest.skip("on this CPU MKL's own path gives COMPATIBLE's bits: nothing tells them apart")
-    # the grader's process: importing autograder sets it, whatever the environment said
-    assert mkl_digest("AUTO", prelude="import autograder\n") == compatible
-    # a worker: the student's hw0.py prints the digest, graded with MKL_CBWR=AUTO around
-    (tmp_path / "hw0.py").write_text(MKL_PROBE)
+    pinned = blas_digests({"MKL_CBWR": "COMPATIBLE", "OPENBLAS_CORETYPE": "Prescott"})
+    own = {var: value for var, value in OWN_CHOICE.values()}
+    told_apart = {lib for lib, digest in blas_digests(own).items() if digest != pinned[lib]}
+    if not told_apart:
+        pytest.skip("on this CPU both libraries' own kernels give the pinned bits")
+    # the grader's process: importing autograder pins them, whatever the environment said
+    assert blas_digests(own, prelude="import autograder\n") == pinned
+    # a worker: the student's hw0.py prints the digests, graded with the libraries' own choice
+    (tmp_path / "hw0.py").write_text(BLAS_PROBE)
     out = tmp_path / "results.json"
-    done = run_cli("grade", tmp_path, "-o", out, env={"MKL_CBWR": "AUTO"})
+    done = run_cli("grade", tmp_path, "-o", out, env=own)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert f"MKL digest {compatible}" in json.loads(out.read_text())["output"]
+    printed = json.loads(out.read_text())["output"]
+    for lib in told_apart:
+        assert f"{lib} {pinned[lib]}" in printed, lib

@@ -24,7 +24,7 @@ import zipfile
 from importlib.util import find_spec
 from pathlib import Path
 
-from autograder import REPRODUCIBLE_MKL
+from autograder import REPRODUCIBLE_BLAS
 from autograder.staff import imports, names
 from autograder.staff.imports import full_source, module_path
 from autograder.staff.template import GRADER_ONLY, PROJECT, generated, strip_code
@@ -48,7 +48,7 @@ In a terminal: `python -m {PACKAGE} [FOLDER]`. See the kit's README.md.
 
 import os
 
-os.environ.update({REPRODUCIBLE_MKL!r})  # MKL's CPU-independent path, as the grader's
+os.environ.update({REPRODUCIBLE_BLAS!r})  # BLAS kernels that give the same bits on any CPU
 
 from {PACKAGE}.kit.check import check  # noqa: E402
 
