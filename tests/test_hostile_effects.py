@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.engine import clock, sandbox, seccomp, student, uids
+from autograder.engine import clock, namespaces, sandbox, seccomp, student, uids
 from tests.conftest import (
     HOSTILE,
     HOSTILE_GRADED,
@@ -56,7 +56,7 @@ def sandbox_uid_leftovers() -> list[str]:
     """Processes of a sandbox uid that no running grader owns, and files of those uids in
     the world-writable folders."""
     found = sandbox_survivors(SANDBOX_UIDS)
-    for folder in sandbox.WRITABLE_DIRS:
+    for folder in namespaces.WRITABLE_DIRS:
         try:
             entries = list(os.scandir(folder))
         except OSError:
@@ -76,7 +76,7 @@ def escaped_files(*folders: Path) -> list[Path]:
     for folder in folders:
         for pattern in ("**/FORGED-by-hostile.txt", "**/hw0-hostile-*"):
             hits += [p for p in folder.glob(pattern) if "corpus/hostile" not in str(p)]
-    for folder in sandbox.WRITABLE_DIRS:
+    for folder in namespaces.WRITABLE_DIRS:
         hits += list(folder.glob("hw0-hostile-*")) + list(folder.glob("FORGED-by-hostile*"))
     return hits
 

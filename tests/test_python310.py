@@ -26,9 +26,17 @@ TEST_TOOLS = ["pytest", "jsonschema"]
 
 
 def python310() -> str | None:
-    found = shutil.which("python3.10") or sorted(
-        glob.glob(str(Path.home() / ".pyenv/versions/3.10*/bin/python3.10")))
-    return found if isinstance(found, str) else (found[-1] if found else None)
+    """A Python 3.10 that runs: pyenv's own 3.10 install, or python3.10 on PATH. pyenv's
+    shim on PATH fails unless 3.10 is a selected version (seen: exit 127, "pyenv: python3.10:
+    command not found"), so each candidate is run before it is chosen."""
+    candidates = sorted(glob.glob(str(Path.home() / ".pyenv/versions/3.10*/bin/python3.10")),
+                        reverse=True) + [shutil.which("python3.10") or ""]
+    for python in filter(None, candidates):
+        probe = subprocess.run([python, "-c", "import sys; print(sys.version_info[:2])"],
+                               capture_output=True, text=True, timeout=60)
+        if probe.returncode == 0 and probe.stdout.strip() == "(3, 10)":
+            return python
+    return None
 
 
 def venv310(python: str) -> Path:

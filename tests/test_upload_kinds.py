@@ -45,7 +45,11 @@ torch.set_grad_enabled(False)
 torch.set_default_dtype(torch.float32)
 torch.autograd.set_detect_anomaly(True)
 torch.set_num_threads(2)
+torch.use_deterministic_algorithms(True)
+torch.set_flush_denormal(True)
 np.seterr(all="raise")
+import warnings
+warnings.simplefilter("error")  # every warning an exception, the grader's own included
 """
 BP_CELL = "def evaluate_bp_circuit(freqs, R_high, R_low, C):"
 BP_MIXED = ("evaluate_hp_circuit(freqs, R_high, C).float() "
