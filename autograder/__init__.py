@@ -1,6 +1,7 @@
 """EECS 182 HW0 autograder."""
 
 import os
+import platform
 
 __version__ = "0.1.0"  # pyproject.toml reads it; results.json records it (identity.py)
 
@@ -11,5 +12,8 @@ __version__ = "0.1.0"  # pyproject.toml reads it; results.json records it (ident
 # x86-64 CPU in use has) give the same bits everywhere. MKL reads its variable at its first
 # call, OpenBLAS at load (when numpy is imported): set on import of this package, before
 # either (the sandbox passes them on to each worker's environment).
+# Both names are x86's: elsewhere (Apple silicon, aarch64) OpenBLAS would not know the core.
+X86_64 = ("x86_64", "amd64")
 REPRODUCIBLE_BLAS = {"MKL_CBWR": "COMPATIBLE", "OPENBLAS_CORETYPE": "Prescott"}
-os.environ.update(REPRODUCIBLE_BLAS)
+BLAS_ENV = REPRODUCIBLE_BLAS if platform.machine().lower() in X86_64 else {}
+os.environ.update(BLAS_ENV)

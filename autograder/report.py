@@ -4,9 +4,9 @@ Colour on a terminal, plain text when piped (a notebook's `!python -m hw0_selfch
 80 columns at most. In Gradescope's order: first what to fix about the whole submission
 (results.json's top-level notes: a missing or renamed file, a file that does not compile, a
 notebook cell error; a failed check may say "see the top of the feedback"), then the table
-and each failed check's reason, then what the student's code printed (capped); the last
-line says what a pass means. Used by `python -m autograder check` and
-by the student kit (`python -m hw0_selfcheck`).
+and each failed check's reason, then what each file printed (as the grader cut it, each
+file's own); the last line says what a pass means. Used by `python -m autograder check`
+and by the student kit (`python -m hw0_selfcheck`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from autograder.mdtext import text_of
 from autograder.results import label
 
 WIDTH = 80
-PRINTED_LIMIT = 1500  # characters of the student's own printed output shown here
 _PRINTED = re.compile(r"^Printed by ", re.MULTILINE)  # grade.py's heading of printed output
 FORM_LEGEND = ("form = the answer is well-formed (type, parses, allowed choice); its value, "
                "and so its score (?), is checked on Gradescope only.")
@@ -76,10 +75,7 @@ def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
     for t in failed:
         parts += [Text(f"\n== {label(t)}", style="bold red"),
                   Text(textwrap.indent(text_of(t), "   "))]
-    if printed:
-        if len(printed) > PRINTED_LIMIT:
-            printed = printed[:PRINTED_LIMIT] + f"\n... ({len(printed) - PRINTED_LIMIT} more " \
-                                                 "characters not shown)"
+    if printed:  # each file's, cut where the grader cut it (results.printed)
         parts.append(Text("\n" + printed, style="dim"))
     form = [t for t in tests if t["number"] in form_only]
     ok = sum(t["status"] == "passed" for t in full), sum(t["status"] == "passed" for t in form)

@@ -166,5 +166,5 @@ def test_a_negative_resistor_is_refused_though_it_lights_the_same_leds(answer: d
     """|H_lp| is even in R: -200 ohm lights the low pass's LEDs as 200 does."""
     check = {"q5i_resistors": q5.check_q5i, "q5g_resistors": q5.check_q5g,
              "q5f_resistor": q5.check_q5f}[next(iter(answer))]
-    with pytest.raises(Mismatch, match="a resistance is positive"):
+    with pytest.raises(Mismatch, match="a resistance must be positive"):
         check(Answers(**answer))

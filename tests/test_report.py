@@ -19,12 +19,17 @@ def graded(output: str, *passed: bool) -> dict:
 
 
 def test_what_to_fix_about_the_submission_comes_first_and_printed_output_last() -> None:
-    printed = "Printed by hw0.py (first 2000 characters):\n" + "spam\n" * 600
+    spam = b"spam\n" * 600
+    printed = (f"Printed by hw0.py:\n{results.printed(spam, len(spam))}\n\n"
+               "Printed by the notebook:\nq5a_resistor = 200.0")
     out = report.table(graded(f"{COMPILE}\n\n{printed}", False, True))
     assert out.index("hw0.py does not compile: SyntaxError") < out.index("FIX 1.1 check 1") \
         < out.index("== 1.1 check 1") < out.index("Printed by hw0.py") \
         < out.index("1 of 2 public checks pass")
-    assert out.count("spam") < 600 and "more characters not shown" in out
+    # each file's output as the grader cut it: hw0.py's cut, and the notebook's after it
+    assert out.count("spam") == 400 and "(cut here: 3,000 bytes were printed in all)" in out
+    assert out.index("(cut here") < out.index("Printed by the notebook") \
+        < out.index("q5a_resistor = 200.0")
 
 
 def test_rows_show_the_number_gradescope_shows_beside_the_name() -> None:

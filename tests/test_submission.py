@@ -48,5 +48,25 @@ def test_several_candidates_name_the_one_graded_and_the_ones_left(tmp_path: Path
     found = find(tmp_path, "hw0.py")
     assert found.files["hw0.py"] == tmp_path / "hw0.py"
     note = next(n for n in found.notes if n.startswith("Several files could be hw0.py"))
-    assert "graded hw0.py" in note and "not old/hw0.py." in note
-    assert "old/HW0 (1).py" not in note  # an exact name was there: near misses do not compete
+    assert "graded hw0.py, not old/HW0 (1).py, old/hw0.py (" in note
+
+
+def test_a_colab_copy_beside_the_exact_name_is_named_though_not_graded(tmp_path: Path) -> None:
+    """The untouched template under the exact name and the solved notebook as Colab's "Copy
+    of ...": the exact name is graded, and the note says the copy was not, so a student who
+    lost Q5 sees why (it was graded silently, and every Q5 part said "still None")."""
+    for name in ("color_organ_learning.ipynb", "Copy of color_organ_learning.ipynb"):
+        (tmp_path / name).write_text("{}")
+    found = find(tmp_path, "color_organ_learning.ipynb")
+    assert found.files["color_organ_learning.ipynb"] == tmp_path / "color_organ_learning.ipynb"
+    assert any("not Copy of color_organ_learning.ipynb" in n for n in found.notes), found.notes
+
+
+def test_a_tie_at_one_depth_is_broken_by_name_and_says_so(tmp_path: Path) -> None:
+    for path in ("b/hw0.py", "a/hw0.py"):
+        (tmp_path / path).parent.mkdir()
+        (tmp_path / path).write_text("x = 1\n")
+    found = find(tmp_path, "hw0.py")
+    assert found.files["hw0.py"] == tmp_path / "a" / "hw0.py"
+    note = next(n for n in found.notes if n.startswith("Several files"))
+    assert "graded a/hw0.py, not b/hw0.py" in note and "then the first by name" in note

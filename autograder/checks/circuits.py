@@ -22,7 +22,7 @@ def positive(value: Any, name: str) -> float:
     as -R does (|H_lp| is even in R), so it is refused before the LEDs are compared."""
     number = as_float(value, name)
     if not number > 0:
-        raise Mismatch(f"{name} = {number!r}: a resistance is positive.")
+        raise Mismatch(f"{name} = {number!r}: a resistance must be positive (in ohm, above 0).")
     return number
 
 

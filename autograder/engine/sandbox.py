@@ -41,7 +41,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from autograder import REPRODUCIBLE_BLAS
+from autograder import BLAS_ENV
 from autograder.engine import channel, clock, namespaces, seccomp
 from autograder.engine.jail import (  # noqa: F401 - Jail, WorkerLost re-exported
     Jail,
@@ -258,7 +258,7 @@ def _become_worker(spec: dict[str, Any], requests: int, replies: int, out_fd: in
         "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(workdir / ".matplotlib"),
         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-        "PYTHONHASHSEED": "0", "HW0_SANDBOX": ",".join(layers), **REPRODUCIBLE_BLAS,
+        "PYTHONHASHSEED": "0", "HW0_SANDBOX": ",".join(layers), **BLAS_ENV,
     })
     sys.path[:] = [str(workdir)] + [p for p in sys.path if p and namespaces.is_system_path(p)]
     sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115

@@ -89,11 +89,15 @@ def find(root: Path, *names: str) -> Found:
         elif chosen.name != expected:
             found.notes.append(f"Graded {rel} as {expected}; please name it exactly {expected} "
                                "next time.")
-        if len(exact or near) > 1:
-            others = [str(p.relative_to(root)) for p in exact or near if p != chosen]
+        # Every other candidate is named, a copy's name too (Colab's "Copy of ..."): the one
+        # the student worked in may be the one not graded.
+        others = [str(p.relative_to(root)) for p in near if p != chosen]
+        if chosen is not None and others:
             listed = ", ".join(others[:5]) + (f" and {len(others) - 5} more"
                                              if len(others) > 5 else "")
-            found.notes.append(f"Several files could be {expected}: graded {rel}, the one "
-                               f"nearest the top of the submission, not {listed}. Remove "
-                               "the others if that is not the one you meant.")
+            found.notes.append(f"Several files could be {expected}: graded {rel}, not "
+                               f"{listed} (a file named exactly {expected} comes first, then "
+                               "the one in the folder nearest the top, then the first by "
+                               "name). If you meant another, keep only that one, named "
+                               f"exactly {expected}.")
     return found
