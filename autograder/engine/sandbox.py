@@ -52,8 +52,8 @@ from autograder.engine.jail import (  # noqa: F401 - Jail, WorkerLost re-exporte
 )
 from autograder.engine.uids import SandboxUser
 
-DISABLE_ENV = "HW0_SANDBOX_DISABLE"  # tests: "namespaces,seccomp" simulates a machine without
-
+# tests: "namespaces,seccomp" simulates a machine without those layers
+DISABLE_ENV = "HW0_SANDBOX_DISABLE"
 
 
 class Zygote:
