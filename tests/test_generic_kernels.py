@@ -76,7 +76,7 @@ def blas_digests(env: dict[str, str], prelude: str = "") -> dict[str, str]:
 def test_blas_computes_on_cpu_independent_kernels_in_the_grader_and_its_workers(
         tmp_path: Path) -> None:
     pinned = blas_digests({"MKL_CBWR": "COMPATIBLE", "OPENBLAS_CORETYPE": "Prescott"})
-    own = {var: value for var, value in OWN_CHOICE.values()}
+    own = dict(OWN_CHOICE.values())
     told_apart = {lib for lib, digest in blas_digests(own).items() if digest != pinned[lib]}
     if not told_apart:
         pytest.skip("on this CPU both libraries' own kernels give the pinned bits")
