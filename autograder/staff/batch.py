@@ -27,6 +27,7 @@ from autograder import grade, identity, results
 from autograder.grade import INTERNAL_ERROR, Grader
 from autograder.staff import export, reports
 from autograder.staff.export import NotAnExport
+from autograder.textsafe import clean, terminal
 
 _grader: Grader | None = None
 
@@ -131,7 +132,7 @@ def progress(total: int) -> Iterator[Callable[[str, dict[str, Any]], None]]:
         def line(name: str, data: dict[str, Any]) -> None:
             nonlocal done
             done += 1
-            print(f"{done}/{total} {name}: {_score(data)}", file=sys.stderr, flush=True)
+            print(clean(f"{done}/{total} {name}: {_score(data)}"), file=sys.stderr, flush=True)
 
         yield line
         return
@@ -140,7 +141,7 @@ def progress(total: int) -> Iterator[Callable[[str, dict[str, Any]], None]]:
         task = bar.add_task("grading", total=total)
 
         def advance(name: str, data: dict[str, Any]) -> None:
-            bar.console.print(f"{name}: {_score(data)}", highlight=False)
+            bar.console.print(terminal(f"{name}: {_score(data)}"))  # a name is not markup
             bar.advance(task)
 
         yield advance

@@ -26,6 +26,7 @@ from autograder.feedback import FIX_FIRST
 from autograder.mdtext import as_text
 from autograder.results import label
 from autograder.staff import plots
+from autograder.textsafe import csv_cell, md_inline
 
 SUBMITTERS = "submitters.json"
 NOT_ATTEMPTED = ("not implemented yet", "still None")
@@ -89,7 +90,8 @@ def latest(graded: list[Graded]) -> tuple[list[Graded], list[str]]:
     for key, theirs in mine.items():
         newest, _ = max(theirs, key=lambda entry: _recency(entry[0]))
         counts[newest.name].add(key)
-        superseded += [(g.name, f"- {g.name}: {_who(person)}, superseded by {newest.name}")
+        superseded += [(g.name, f"- {md_inline(g.name)}: {md_inline(_who(person))}, "
+                                f"superseded by {md_inline(newest.name)}")
                        for g, person in theirs if g.name != newest.name]
     kept = [replace(g, submitters=[p for p in g.submitters if student_key(p, g.name)
                                    in counts[g.name]])
@@ -151,7 +153,7 @@ def write(out: Path) -> list[Graded]:
         writer = csv.DictWriter(f, ["name", "sid", "email", "submission", "created_at", "total",
                                     *parts, "note"])
         writer.writeheader()
-        writer.writerows(table)
+        writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in table)
     (out / "summary.md").write_text(summary(graded, parts, superseded), encoding="utf-8")
     plots.write([g.results["score"] for g in graded], sum(parts.values()),
                 shares(graded, parts), out)
@@ -312,7 +314,7 @@ def _problems_section(graded: list[Graded]) -> list[str]:
     counts = Counter(kind.split(" (")[0] for _, kinds in found for kind in kinds)
     lines.append(", ".join(f"{kind}: {count}" for kind, count in counts.most_common()) + ".")
     lines.append("")
-    lines += [f"- {name}: {', '.join(kinds)}" for name, kinds in found]
+    lines += [f"- {md_inline(name)}: {md_inline(', '.join(kinds))}" for name, kinds in found]
     return lines + [""]
 
 
@@ -332,7 +334,8 @@ def _misconceptions(graded: list[Graded]) -> list[str]:
         return []
     lines = ["## What to reteach: likely causes named in feedback", "",
              "| students | likely cause | tests |", "| --- | --- | --- |"]
-    lines += [f"| {count} | {name} | {', '.join(sorted(where[name], key=_number_key))} |"
+    lines += [f"| {count} | {md_inline(name)} | "
+              f"{', '.join(sorted(where[name], key=_number_key))} |"
               for name, count in hit.most_common()]
     return lines + [""]
 
@@ -356,7 +359,7 @@ def _failures(graded: list[Graded], per_test: int = 3) -> list[str]:
         return lines + ["None.", ""]
     for number in sorted(messages, key=_number_key):
         lines.append(f"- {names[number]}")
-        lines += [f"  - {count} x {message}"
+        lines += [f"  - {count} x {md_inline(message)}"
                   for message, count in messages[number].most_common(per_test)]
     return lines + [""]
 
