@@ -237,6 +237,20 @@ def test_the_terminal_report_shows_the_hostile_text_as_text(batch: dict) -> None
     assert not re.search(r"\x1b\[2J|\x1b\]|\x07|\x00", printed)
 
 
+def test_the_terminal_report_cleans_even_a_results_dict_it_did_not_make() -> None:
+    """A results.json read from disk (`python -m autograder report`, the kit) was not
+    necessarily cleaned by results.py: the report cleans what it prints itself."""
+    from autograder.report import table
+
+    raw = "\x1b[2J\x1b]0;title\x07 [bold]x[/bold] \udc80"
+    data = {"output": f"Score: 0 / 1.\n\n{raw}\n\nPrinted by hw0.py:\n{raw}", "tests": [
+        {"number": "1.1", "name": "gd_step", "tags": ["q1"], "score": 0.0, "max_score": 1.0,
+         "status": "failed", "output": raw, "output_format": "text"}]}
+    printed = table(data)
+    assert printed.count("[bold]x[/bold]") == 3 and printed.count("\ufffd") >= 9
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]", printed), printed
+
+
 def test_summary_md_has_no_row_link_or_image_a_student_wrote(batch: dict) -> None:
     summary = (batch["out"] / "summary.md").read_text(encoding="utf-8")
     found = tokens(summary)
