@@ -25,15 +25,16 @@ NEWLINE = " \u23ce "  # "⏎": where a student's one-line text had a line break
 # renderers break lines at, go the same way.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# What CommonMark (and GitHub's extensions) can read as markup, each escaped with a
-# backslash: emphasis, code, links and images, HTML and entities, headings, tables,
-# strikethrough; and where GFM's extended autolinks start: an email's `@`, the `:` of "://",
-# the `.` of "www.". An `_` between two letters or digits opens no emphasis (CommonMark's
-# flanking rules) and stays as it is: `gd_step`, `submission_10`.
-_MD_SPECIAL = re.compile(r"[\\`*\[\]<>#|~!&@]|(?<![^\W_])_|_(?![^\W_])|:(?=//)"
+# What CommonMark (and GitHub's extensions) can read as markup anywhere in a line, each
+# escaped with a backslash: emphasis, code, links and images (`!` needs the `[`), HTML and
+# entities, table cells, strikethrough; and where GFM's extended autolinks start: an email's
+# `@`, the `:` of "://", the `.` of "www.". An `_` between two letters or digits opens no
+# emphasis (CommonMark's flanking rules) and stays as it is: `gd_step`, `submission_10`.
+_MD_SPECIAL = re.compile(r"[\\`*\[\]<>|~&@]|(?<![^\W_])_|_(?![^\W_])|:(?=//)"
                          r"|(?i:(?<=www)\.)")
-# At a line's start, what opens a list, a quote, a heading underline or a thematic break.
-_MD_LEADING = re.compile(r"^([ \t]*)(\d+(?=[.)])|(?=[-+=]))")
+# At a line's start only: what opens a list, a heading, a heading underline or a thematic
+# break (`>`, a quote, is escaped everywhere).
+_MD_LEADING = re.compile(r"^([ \t]*)(\d+(?=[.)])|(?=[-+=#]))")
 # What a spreadsheet reads as a formula (OWASP's list; a carriage return, its last entry, is
 # U+FFFD after `clean`).
 _FORMULA = ("=", "+", "-", "@", "\t")

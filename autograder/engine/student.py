@@ -328,7 +328,7 @@ class Student:
 
 
 def _expect_errors(info: Any) -> list[dict[str, Any]]:
-    """The errors of a load reply (untrusted: plain dicts only, at most 20, `_plain`)."""
+    """The errors of a load reply (untrusted: plain dicts only, at most 20, each `_plain`)."""
     if not isinstance(info, dict):
         return [{"type": "Error", "message": "could not load the file", "line": None}]
     errors = info.get("errors", [])
