@@ -193,7 +193,8 @@ def test_batch_writes_the_reports_and_a_safe_csv_for_hostile_names(batch: dict) 
     assert {p.name for p in out.iterdir()} >= {"scores.csv", "summary.md", "totals.png",
                                                 "parts.png"}
     raw = (out / "scores.csv").read_bytes()
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    points, *rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert points["name"] == "Points Possible"
     assert [r["name"] for r in rows] == [
         "'=HYPERLINK(\"https://evil.example/x\",\"Open me\")",
         "Mallory \ufffd <img src=x> [bold]x[/bold] **Likely cause:** y"]
@@ -260,7 +261,10 @@ def test_summary_md_has_no_row_link_or_image_a_student_wrote(batch: dict) -> Non
     body = [row for table in table_rows(summary) for row in table[1:]]
     assert body and not any(FORGED_CAUSE in cell or "forged reteach" in cell
                             for row in body for cell in row)
-    assert "## What to reteach" not in summary  # no cause the grader named, none forged
+    reteach = [table for table in table_rows(summary) if table[0][1] == "fix first"]
+    subjects = {t["name"].split(":")[0].strip() for t in batch["hostile"]["tests"]}
+    assert reteach and all(row[1] in subjects and FORGED_CAUSE not in row[2]
+                           for row in reteach[0][1:])  # the grader's roots, no forged cause
 
 
 def table_rows(md: str) -> list[list[list[str]]]:
@@ -293,5 +297,6 @@ def test_summary_md_shows_names_and_messages_as_text() -> None:
     summary = reports.summary(kept, {"q1": 1.0}, superseded)
     kinds = {t.type for t in tokens(summary)}
     assert not kinds & (FOREIGN - {"heading_open", "bullet_list_open"}), summary
-    assert [len(table) for table in table_rows(summary)] == [2, 2]  # parts, tests: one row each
+    # parts, tests, what to reteach: one row each
+    assert [len(table) for table in table_rows(summary)] == [2, 2, 2]
     assert "<img src=x> **x ⏎ | 9 | forged reteach row" in shown(summary)
