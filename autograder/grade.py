@@ -178,7 +178,7 @@ class Grader:
         """Grade the submission folder; return the results dict (results.py). `files`:
         only these of the two (the kit's self-check of one file), nothing said of the other."""
         from autograder.checks import all_checks
-        from autograder.engine.submission import find
+        from autograder.engine.submission import find, stage
 
         start = time.monotonic()
         found = find(submission, *(files or ()))
@@ -189,8 +189,9 @@ class Grader:
                   and (files is None or c.file in files)]
         outcomes: dict[str, tuple[float, str]] = {}
         with tempfile.TemporaryDirectory(prefix="hw0-grade-") as scratch:
+            copies = stage(found, submission, Path(scratch) / "upload")  # root's, 700
             students = {name: Student(path, name, self.zygote, self.user, hidden, Path(scratch))
-                        for name, path in found.files.items()}
+                        for name, path in copies.items()}
             try:
                 # One file's checks after the other: one worker alive at a time (memory).
                 for file, student in students.items():

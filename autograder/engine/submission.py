@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.checks import HW0_PY, NOTEBOOK
-from autograder.engine.jail import BESIDE_FILES
+from autograder.engine.jail import BESIDE_FILES, read_beside, write_beside
 from autograder.textsafe import one_line
 
 IGNORED_DIRS = {"__MACOSX", "__pycache__", "site-packages", "node_modules"}
@@ -91,6 +91,35 @@ def beside(path: Path) -> list[Path]:
     sees. Bounded by jail.BESIDE_FILES; ignored folders (caches, venvs) are left out."""
     folder = path.parent
     return [p.relative_to(folder) for p in _files(folder) if p != path][:BESIDE_FILES]
+
+
+def stage(found: Found, root: Path, into: Path) -> dict[str, Path | None]:
+    """Copy each found file, and the files beside it (`beside`, bounded as read_beside is),
+    into `into` (a folder of the grader's, e.g. root-only) in the upload's layout; return the
+    copies by expected name. Read once, links never followed, before any student code runs:
+    the grader then reads only these, so code that swaps its own upload's files for links
+    (in a folder the sandbox uid can write) gains nothing. A file that cannot be read, or
+    became something else meanwhile, is treated as missing."""
+    copies: dict[str, Path | None] = {}
+    for name, path in found.files.items():
+        copies[name] = None
+        if path is None:
+            continue
+        copy = into / path.relative_to(root)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            with os.fdopen(fd, "rb") as f:
+                if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                    continue
+                data = f.read()
+        except OSError:
+            continue
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if not copy.exists():  # the other file's `beside` may have copied it already
+            copy.write_bytes(data)
+        write_beside(copy.parent, read_beside(path.parent, beside(path)))
+        copies[name] = copy
+    return copies
 
 
 def hand_in(name: str) -> str:
