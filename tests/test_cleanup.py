@@ -1,12 +1,17 @@
 """The sandbox's clean-up of what a worker left (engine/uids.py): nothing it cleans can break
-it, and it never follows a link out of what it deletes."""
+it, and it never follows a link out of what it deletes; folder modes a killed grader left
+locked are given back by the next one (engine/modes.py)."""
 
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
-from autograder.engine.uids import MAX_OPEN, remove_tree
+import pytest
+
+from autograder import grade
+from autograder.engine.uids import MAX_OPEN, lock_dir, remove_tree
 from tests.test_submission import folder_chain
 
 
@@ -41,3 +46,23 @@ def test_the_budget_bounds_the_work_and_says_what_is_left(tmp_path: Path) -> Non
     for piece in tmp_path.iterdir():  # the pieces cut from the chain, found by name
         assert remove_tree(piece) is True
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="lock_down locks folders only as root")
+def test_modes_a_killed_grader_locked_are_given_back_by_the_next_one(tmp_path: Path) -> None:
+    """A grader OOM-killed (or failing in its exit) once left the project's folders at 700."""
+    folder, other = tmp_path / "project", tmp_path / "other"
+    for f in (folder, other):
+        f.mkdir()
+        f.chmod(0o755)
+    pid = os.fork()
+    if pid == 0:  # a grader that locks, then is killed before restore()
+        grade.lock_folders([folder])
+        os.kill(os.getpid(), signal.SIGKILL)
+    os.waitpid(pid, 0)
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert grade.lock_folders([other]) == {other: 0o755}  # the next grader starts
+    assert folder.stat().st_mode & 0o777 == 0o755
+    grade.restore({other: 0o755})
+    assert other.stat().st_mode & 0o777 == 0o755
+    assert not list(lock_dir().glob(f"modes-{os.getpid()}.json"))  # nothing left to restore

@@ -33,26 +33,24 @@ class SandboxUser:
     the uid (`kill_all`) never touches another grader's worker.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, slot: int | None = None) -> None:
+        """Take the first free slot (or `slot`, if free; else no uid is reserved)."""
         self._lock = None
         self.uid: int | None = None
         if os.geteuid() != 0:
             return
-        locks = _lock_dir()
-        for slot in range(SLOTS):
-            try:
-                fd = os.open(locks / f"{slot}.lock",
-                             os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-            except OSError:
-                continue
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(fd)
-                continue
-            self._lock, self.uid = fd, UID_BASE + slot
-            return
-        raise RuntimeError("no free sandbox uid slot")
+        for n in range(SLOTS) if slot is None else [slot]:
+            if (fd := _take(n)) is not None:
+                self._lock, self.uid = fd, UID_BASE + n
+                return
+        if slot is None:
+            raise RuntimeError("no free sandbox uid slot")
+
+    def release(self) -> None:
+        """Give the slot back (a process that ends gives it back anyway)."""
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock, self.uid = None, None
 
     def kill_all(self) -> None:
         """SIGKILL every process of the uid, from a helper that takes the uid (kill(-1)),
@@ -78,6 +76,34 @@ class SandboxUser:
         _remove_owned(self.uid)
 
 
+def reclaim() -> None:
+    """Clean up after grader processes that died without doing it (the OOM killer ends a
+    grader, never its `kill_all`): for every slot that was used and no live grader holds,
+    `kill_all` its uid, so what one submission left cannot break the next grader."""
+    if os.geteuid() != 0:
+        return
+    for lock in sorted(lock_dir().glob("*.lock")):
+        if lock.stem.isdigit() and int(lock.stem) < SLOTS:
+            user = SandboxUser(int(lock.stem))
+            user.kill_all()
+            user.release()
+
+
+def _take(slot: int) -> int | None:
+    """The locked lock file of `slot` (None: another grader holds it, or it cannot be made)."""
+    try:
+        fd = os.open(lock_dir() / f"{slot}.lock",
+                     os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
 def _has_processes(uid: int) -> bool:
     """Whether a live (not zombie) process of `uid` exists; False where /proc is missing."""
     try:
@@ -95,7 +121,7 @@ def _has_processes(uid: int) -> bool:
     return False
 
 
-def _lock_dir() -> Path:
+def lock_dir() -> Path:
     """A folder only root may write, for the slots' lock files: no sandbox uid can plant a
     link or a lock there to take or block a slot."""
     for base in (Path("/run"), Path("/tmp")):
