@@ -189,10 +189,10 @@ def _missing(expected: str, root: Path, walk: Scan) -> str:
     near = _near_miss(expected)
     for path, kind in walk.odd.items():
         if near.fullmatch(path.name):
-            rel = path.relative_to(root)
+            rel = one_line(str(path.relative_to(root)))  # the student's to name
             return (f"{expected} was not graded: {rel} in your submission is {kind}, not a "
                     f"file, so it was not read and its parts score 0. Upload the file itself.")
-    zips = [str(p.relative_to(root)) for p in walk.files if p.suffix.lower() == ".zip"]
+    zips = [one_line(str(p.relative_to(root))) for p in walk.files if p.suffix.lower() == ".zip"]
     if zips:
         text += (f" Your submission holds {', '.join(zips[:3])}: a zip inside the upload is "
                  f"not unpacked; upload {expected} itself.")
