@@ -28,7 +28,16 @@ from pathlib import Path
 import pytest
 
 from benchmarks import box
-from tests.conftest import HOSTILE, HOSTILE_CASES, PROJECT, copy_reference, part_scores
+from tests.conftest import (
+    HOSTILE,
+    HOSTILE_CASES,
+    PROJECT,
+    Listener,
+    copy_reference,
+    part_scores,
+    sandbox_survivors,
+)
+from tests.test_hostile_effects import printed
 
 SYSTEM_PYTHON = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
 NO_SYS_ADMIN = ["setpriv", "--bounding-set", "-sys_admin", "--inh-caps", "-sys_admin"]
@@ -96,6 +105,7 @@ def fallback(public_tmp: Path) -> dict:
     out = public_tmp / "out"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HW0_", "PYTHON"))}
     started = time.monotonic()
+    listener = Listener()
     batch = [*NO_SYS_ADMIN, str(python), "-m", "autograder", "batch", str(root), "-o", str(out)]
     run = box.Box(cpu=0.5, memory_mb=768).run(container(public_tmp, batch), env=env,
                                               cwd=PROJECT, timeout=900)
@@ -103,11 +113,21 @@ def fallback(public_tmp: Path) -> dict:
           f"no CAP_SYS_ADMIN: {run}; {time.monotonic() - started:.0f} s")
     assert run.returncode == 0, run.stderr[-3000:]
     graded = {p.parent.name: json.loads(p.read_text()) for p in out.glob("*/results.json")}
-    return {"unshare": probe.stdout.strip(), "graded": graded}
+    return {"unshare": probe.stdout.strip(), "graded": graded, "network": listener.received()}
 
 
 def test_namespaces_are_genuinely_unavailable(fallback: dict) -> None:
     assert fallback["unshare"] == "-1"  # unshare(CLONE_NEWNS): EPERM without CAP_SYS_ADMIN
+    # and the workers said so: the layers they got (sandbox.py's HW0_SANDBOX)
+    assert "sandbox layers: process,uid,seccomp" in printed(
+        fallback["graded"]["hostile-network_sockets"])
+
+
+def test_nothing_reached_the_network_or_outlived_its_worker(fallback: dict) -> None:
+    assert fallback["network"] in (None, [])
+    assert "OPEN" not in printed(fallback["graded"]["hostile-network_sockets"])
+    assert "readable=[]" in printed(fallback["graded"]["hostile-proc_snooping"])
+    assert sandbox_survivors() == []
 
 
 def test_the_reference_keeps_full_marks(fallback: dict) -> None:
