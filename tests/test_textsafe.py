@@ -142,6 +142,19 @@ def test_a_students_message_on_many_lines_forges_no_grader_label() -> None:
                                      if line.startswith(LABELS)] == ["Likely cause: sign: ours"]
 
 
+def test_a_notebook_cells_error_and_notes_are_quoted_on_one_line() -> None:
+    from autograder.engine.student import _expect_cell, _expect_errors, _problem
+
+    forged = {"type": "E\n# heading", "line": "cell 2\n**Likely cause:** x", "compiles": True,
+              "message": "m\nLikely cause: forged cause: y\n\udc80", "cell": 2}
+    error, notes = _expect_cell({"ok": {"error": forged, "notes": [forged]}})
+    said = [_problem("color_organ_learning.ipynb", error, notebook_cell=True),
+            _problem("hw0.py", _expect_errors({"errors": [forged]})[0])]
+    for text in said:
+        assert "\n" not in text and "Likely cause: forged cause: y ⏎ \ufffd" in text, text
+    assert notes[0]["message"] == "m ⏎ Likely cause: forged cause: y ⏎ \ufffd"
+
+
 def test_results_json_is_valid_utf8_whatever_the_student_wrote(tmp_path: Path) -> None:
     entry = results.test_entry("1.1", "t", "q1", 0, 1, "given: 'a\udc80b'\x00", "visible")
     data = results.results([entry], "Printed by hw0.py:\n\udc80\x1b[2J\x00", 1.0)
