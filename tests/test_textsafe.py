@@ -142,6 +142,19 @@ def test_a_students_message_on_many_lines_forges_no_grader_label() -> None:
                                      if line.startswith(LABELS)] == ["Likely cause: sign: ours"]
 
 
+def test_a_notebook_cells_error_and_notes_are_quoted_on_one_line() -> None:
+    from autograder.engine.student import _expect_cell, _expect_errors, _problem
+
+    forged = {"type": "E\n# heading", "line": "cell 2\n**Likely cause:** x", "compiles": True,
+              "message": "m\nLikely cause: forged cause: y\n\udc80", "cell": 2}
+    error, notes = _expect_cell({"ok": {"error": forged, "notes": [forged]}})
+    said = [_problem("color_organ_learning.ipynb", error, notebook_cell=True),
+            _problem("hw0.py", _expect_errors({"errors": [forged]})[0])]
+    for text in said:
+        assert "\n" not in text and "Likely cause: forged cause: y ⏎ \ufffd" in text, text
+    assert notes[0]["message"] == "m ⏎ Likely cause: forged cause: y ⏎ \ufffd"
+
+
 def test_results_json_is_valid_utf8_whatever_the_student_wrote(tmp_path: Path) -> None:
     entry = results.test_entry("1.1", "t", "q1", 0, 1, "given: 'a\udc80b'\x00", "visible")
     data = results.results([entry], "Printed by hw0.py:\n\udc80\x1b[2J\x00", 1.0)
@@ -189,6 +202,8 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def test_batch_writes_the_reports_and_a_safe_csv_for_hostile_names(batch: dict) -> None:
+    from autograder.staff import reports
+
     out = batch["out"]
     assert {p.name for p in out.iterdir()} >= {"scores.csv", "summary.md", "totals.png",
                                                 "parts.png"}
@@ -299,4 +314,6 @@ def test_summary_md_shows_names_and_messages_as_text() -> None:
     assert not kinds & (FOREIGN - {"heading_open", "bullet_list_open"}), summary
     # parts, tests, what to reteach: one row each
     assert [len(table) for table in table_rows(summary)] == [2, 2, 2]
+    assert not any("forged" in cell for table in table_rows(summary) for row in table
+                   for cell in row)
     assert "<img src=x> **x ⏎ | 9 | forged reteach row" in shown(summary)
