@@ -209,7 +209,7 @@ def test_batch_writes_the_reports_and_a_safe_csv_for_hostile_names(batch: dict) 
                                                 "parts.png"}
     raw = (out / "scores.csv").read_bytes()
     points, *rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert points["name"] == "Points Possible"
+    assert points["name"] == reports.POINTS_POSSIBLE
     assert [r["name"] for r in rows] == [
         "'=HYPERLINK(\"https://evil.example/x\",\"Open me\")",
         "Mallory \ufffd <img src=x> [bold]x[/bold] **Likely cause:** y"]
