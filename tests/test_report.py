@@ -115,3 +115,10 @@ def test_a_failing_input_pastes_into_python_at_any_width(width: int) -> None:
         assert max(len(line) for line in lines[start:end]) > width  # longer: not wrapped
     prose = [line for line in lines[:start] if "np.array" not in line]  # values aside
     assert max(len(line.rstrip()) for line in prose) <= width  # prose fits the width
+
+
+def test_the_terminal_report_takes_the_terminals_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """$COLUMNS (else the terminal's own size): no longer capped at 80 columns."""
+    for columns in (123, 200):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        assert report.console().width == columns
