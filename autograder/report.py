@@ -237,5 +237,6 @@ def table(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
     """The report as plain text (what a pipe gets), `width` columns wide."""
     out = io.StringIO()
     render(Console(file=out, width=width, color_system=None, highlight=False,
-                   soft_wrap=False), report(data, form_only, hidden, checked))
+                   soft_wrap=False, force_jupyter=False),  # in a kernel too: into `out`
+           report(data, form_only, hidden, checked))
     return out.getvalue()

@@ -389,9 +389,11 @@ def shown(outputs: list[dict]) -> str:
 
 
 def html_of(outputs: list[dict]) -> str:
-    """The one HTML a cell displayed (check()'s table)."""
-    (html,) = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
-    return html
+    """The one report check() displayed in a cell, as HTML."""
+    html = [o["data"]["text/html"] for o in outputs
+            if 'class="hw0-selfcheck"' in o.get("data", {}).get("text/html", "")]
+    assert len(html) == 1, [(o["output_type"], list(o.get("data", {}))) for o in outputs]
+    return html[0]
 
 
 INTERRUPT = '''import multiprocessing, os, signal, threading, time
