@@ -392,7 +392,9 @@ def html_of(outputs: list[dict]) -> str:
     """The one report check() displayed in a cell, as HTML."""
     html = [o["data"]["text/html"] for o in outputs
             if 'class="hw0-selfcheck"' in o.get("data", {}).get("text/html", "")]
-    assert len(html) == 1, [(o["output_type"], list(o.get("data", {}))) for o in outputs]
+    displays = [o for o in outputs if o["output_type"] == "display_data"]
+    assert len(html) == len(displays) == 1, [(o["output_type"], list(o.get("data", {})))
+                                             for o in outputs]
     return html[0]
 
 

@@ -7,7 +7,7 @@ failed check's reason under it: prose wraps with the page, code (a smallest fail
 the values under it: report.code_lines) sits in a `<pre>` that never wraps, so that it
 pastes into Python. Every text is escaped (html.escape): a student's value or printed
 output is shown, never read as markup. The plain text is the terminal report without
-colour (report.table).
+colour (report.table), each check's row on one line.
 """
 
 from __future__ import annotations
@@ -33,7 +33,11 @@ class Report:
         self.data, self.form_only, self.hidden, self.checked = data, form_only, hidden, checked
 
     def __repr__(self) -> str:
-        return report.table(self.data, self.form_only, self.hidden, self.checked).rstrip()
+        """The text report, wide enough that each check's row is one line."""
+        rows = report.table_rows(self.data["tests"], self.form_only)
+        width = max([report.WIDTH] + [len(f"{mark} {name}") + 20 for mark, name, _, _ in rows])
+        return report.table(self.data, self.form_only, self.hidden, self.checked,
+                            width).rstrip()
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(repr(self))
