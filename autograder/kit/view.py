@@ -45,7 +45,8 @@ class Report:
     def _repr_html_(self) -> str:
         tests = self.data["tests"]
         notes, printed = report.split_output(self.data.get("output") or "")
-        html = [f"<p><b>{escape(self.checked)}</b></p>"] if self.checked else []
+        html = ([f'<pre style="{PROSE}; font-weight: bold">{escape(self.checked)}</pre>']
+                if self.checked else [])  # its lines kept: the folder, then each file
         html += [f'<pre style="{PROSE}">{escape(notes)}</pre>'] if notes else []
         html.append('<table style="border-collapse: collapse; margin: 0.5em 0">')
         html.append("<tr>" + "".join(f'<th style="{CELL}">{h}</th>' for h in
