@@ -1,7 +1,10 @@
 """Results as a person reads them in a terminal: the self-check's table, with rich.
 
-Colour on a terminal, plain text when piped (a notebook's `!python -m hw0_selfcheck`);
-80 columns at most. In Gradescope's order: first what to fix about the whole submission
+Colour on a terminal, plain text when piped (a notebook's `!python -m hw0_selfcheck`), at
+the terminal's own width (80 columns when piped). Nothing is cut: a description too long
+for its column wraps inside it, a wrapped line keeps its line's indentation, and code (a
+smallest failing input, the values under it) is never wrapped, so that it pastes into
+Python. In Gradescope's order: first what to fix about the whole submission
 (results.json's top-level notes: a missing or renamed file, a file that does not compile, a
 notebook cell error; a failed check may say "see the top of the feedback"), then the table
 and each failed check's reason, then what each file printed (as the grader cut it, each
@@ -16,19 +19,23 @@ import re
 import shutil
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console, Group
+from rich.console import Console, ConsoleOptions, Group
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from autograder.feedback import SCORE
-from autograder.mdtext import text_of
+from autograder.mdtext import INPUT, LABELS, text_of
 from autograder.results import label
-from autograder.textsafe import terminal
+from autograder.textsafe import clean
 
-WIDTH = 80
+WIDTH = 80  # when the output is not a terminal
+INDENT = "   "  # a failed check's reason, under its heading
+PROSE, CODE, INPUT_LINE = "prose", "code", "input"  # kinds of a check's lines (code_lines)
 _PRINTED = re.compile(r"^Printed by ", re.MULTILINE)  # grade.py's heading of printed output
 FORM_LEGEND = ("form = the answer is well-formed (type, parses, allowed choice); its value, "
                "and so its score (?), is checked on Gradescope only.")
@@ -48,41 +55,100 @@ def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
     runs that are not here at all; `checked`: what was checked, first (checked_files). The
     total counts only what was checked in full."""
     tests = data["tests"]
-    notes, printed = _split(data.get("output") or "")
-    parts: list[Any] = [Text(checked + "\n", style="bold")] if checked else []
-    parts += [terminal(notes + "\n")] if notes else []  # student text: textsafe.terminal
+    notes, printed = split_output(data.get("output") or "")
+    parts: list[Any] = [Lines(checked + "\n", style="bold")] if checked else []
+    parts += [Lines(notes + "\n")] if notes else []
     rows = Table(box=None, pad_edge=False, show_edge=False, expand=False, padding=(0, 1))
-    rows.add_column("check", overflow="ellipsis", no_wrap=True, max_width=WIDTH - 20)
+    rows.add_column("check", overflow="fold")
     rows.add_column("part", no_wrap=True, min_width=4)
     rows.add_column("score", justify="right", no_wrap=True, min_width=9)  # "0.5 / 0.5"
-    for t in tests:
-        passed = t["status"] == "passed"
-        mark = ("form" if t["number"] in form_only else "ok") if passed else "FIX"
-        style = "red" if not passed else ("yellow" if mark == "form" else "green")
-        # a well-formed answer earns nothing here: its points are Gradescope's to give
-        score = "?" if mark == "form" else f"{t['score']:g}"
-        rows.add_row(Text(f"{mark} {label(t)}", style=style), t["tags"][0],
-                     f"{score} / {t['max_score']:g}")
-    full = [t for t in tests if t["number"] not in form_only]
+    for mark, name, part, score in table_rows(tests, form_only):
+        style = {"FIX": "red", "form": "yellow", "ok": "green"}[mark]
+        rows.add_row(Lines(f"{mark} {name}", style=style, hang=len(mark) + 1), part, score)
     rows.add_row(Text("checked here in full", style="bold"), "",
-                 Text(f"{sum(t['score'] for t in full):g} / "
-                      f"{sum(t['max_score'] for t in full):g}", style="bold"))
+                 Text(full_total(tests, form_only), style="bold"))
     parts.append(rows)
     if any(t["number"] in form_only for t in tests):
-        parts.append(Text(FORM_LEGEND, style="dim"))
+        parts.append(Lines(FORM_LEGEND, style="dim"))
     failed = [t for t in tests if t["status"] != "passed"]
     if failed:
         parts.append(Text("\nWhat to fix", style="bold"))
     for t in failed:
-        parts += [Text(f"\n== {label(t)}", style="bold red"),
-                  terminal(textwrap.indent(text_of(t), "   "))]
+        parts += [Lines(f"\n== {label(t)}", style="bold red", hang=3), Lines(text_of(t), INDENT)]
     if printed:  # each file's, cut where the grader cut it (results.printed)
-        parts.append(terminal("\n" + printed, style="dim"))
+        parts.append(Lines("\n" + printed, style="dim"))
+    parts.append(Lines("\n" + closing(tests, form_only, hidden),
+                       style="bold green" if not failed else "bold"))
+    return Group(*parts)
+
+
+def table_rows(tests: list[dict[str, Any]],
+               form_only: frozenset[str]) -> Iterator[tuple[str, str, str, str]]:
+    """Each check's row: mark (ok, FIX or form), its number and name, part, score."""
+    for t in tests:
+        passed = t["status"] == "passed"
+        mark = ("form" if t["number"] in form_only else "ok") if passed else "FIX"
+        # a well-formed answer earns nothing here: its points are Gradescope's to give
+        score = "?" if mark == "form" else f"{t['score']:g}"
+        yield mark, label(t), t["tags"][0], f"{score} / {t['max_score']:g}"
+
+
+def full_total(tests: list[dict[str, Any]], form_only: frozenset[str]) -> str:
+    """The score of the checks made here in full: "7.5 / 9"."""
+    full = [t for t in tests if t["number"] not in form_only]
+    return f"{sum(t['score'] for t in full):g} / {sum(t['max_score'] for t in full):g}"
+
+
+def closing(tests: list[dict[str, Any]], form_only: frozenset[str], hidden: int) -> str:
+    """The report's last line (last_line) for these tests."""
+    full = [t for t in tests if t["number"] not in form_only]
     form = [t for t in tests if t["number"] in form_only]
     ok = sum(t["status"] == "passed" for t in full), sum(t["status"] == "passed" for t in form)
-    parts.append(Text("\n" + last_line(ok[0], len(full), ok[1], len(form), hidden),
-                      style="bold green" if not failed else "bold"))
-    return Group(*parts)
+    return last_line(ok[0], len(full), ok[1], len(form), hidden)
+
+
+def code_lines(text: str) -> Iterator[tuple[str, str]]:
+    """Each line of a check's text and its kind: INPUT, a line of a smallest failing input
+    (up to a "Likely cause:" or such label), to paste into Python as it stands; CODE, an
+    indented line (values, as mdtext.to_md fences them), kept as it is; else PROSE."""
+    inputs = False
+    for line in text.split("\n"):
+        if INPUT.match(line):
+            inputs = True
+            yield line, PROSE
+            continue
+        inputs = inputs and not line.startswith(LABELS) and bool(line.strip())
+        yield line, INPUT_LINE if inputs else CODE if line.startswith(" ") else PROSE
+
+
+class Lines:
+    """Text as the report prints it at the console's width: prose wrapped, each wrapped line
+    indented as its line (plus `hang` for a line's continuation); code (code_lines) never
+    wrapped nor cut, however narrow the console; a failing input's lines unindented."""
+
+    def __init__(self, text: str, indent: str = "", style: str = "", hang: int = 0):
+        # cleaned (textsafe.clean): student text prints no escape sequence; rich's Text
+        # below prints it literally ("[bold]" is not markup)
+        self.text, self.indent, self.style, self.hang = clean(text), indent, style, hang
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        for line, kind in code_lines(self.text):
+            if kind != PROSE or not line.strip():  # an input line unindented: it pastes
+                yield Text(("" if kind == INPUT_LINE else self.indent) + line,
+                           style=self.style, no_wrap=True, overflow="ignore")
+                continue
+            lead = self.indent + line[:len(line) - len(line.lstrip())]
+            width = max(options.max_width - len(lead), 10)
+            for part in textwrap.wrap(line.strip(), width, subsequent_indent=" " * self.hang,
+                                      break_long_words=False, break_on_hyphens=False):
+                yield Text(lead + part, style=self.style, no_wrap=True, overflow="ignore")
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        """For a table column: its longest word, and its longest line unwrapped."""
+        lines = [self.indent + line for line in self.text.split("\n")]
+        words = [len(word) for line in lines for word in line.split()]
+        return Measurement(max(words, default=0) + len(self.indent),
+                           max(len(line) for line in lines))
 
 
 def exit_status(data: dict[str, Any]) -> int:
@@ -138,7 +204,7 @@ def nothing_found(folder: Path, wanted: list[str]) -> Text:
                 "them there with exactly these names.")
 
 
-def _split(output: str) -> tuple[str, str]:
+def split_output(output: str) -> tuple[str, str]:
     """grade.py's top-level output: notes (files found, load errors, what to fix first), then
     what was printed. Its opening score line is left out: the table says it."""
     if output.startswith(SCORE):
@@ -150,9 +216,15 @@ def _split(output: str) -> tuple[str, str]:
 
 
 def console(file: Any = None) -> Console:
-    """Colour on a terminal, none when piped; never wider than WIDTH."""
-    width = min(WIDTH, shutil.get_terminal_size((WIDTH, 24)).columns)
-    return Console(file=file, width=width, highlight=False, soft_wrap=False)
+    """Colour on a terminal, none when piped; the terminal's width ($COLUMNS, else the
+    terminal's own), WIDTH when there is none."""
+    width = shutil.get_terminal_size((WIDTH, 24)).columns
+    return Console(file=file, width=max(width, 20), highlight=False, soft_wrap=False)
+
+
+def render(out: Console, group: Any) -> None:
+    """Print the report; lines of code longer than the console stay whole (no crop)."""
+    out.print(group, crop=False)
 
 
 def show(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
@@ -160,13 +232,14 @@ def show(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
     """Print the report to stdout."""
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
-    console().print(report(data, form_only, hidden, checked))
+    render(console(), report(data, form_only, hidden, checked))
 
 
 def table(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
-          hidden: int = 0) -> str:
-    """The report as plain text (what a pipe gets)."""
+          hidden: int = 0, checked: str = "", width: int = WIDTH) -> str:
+    """The report as plain text (what a pipe gets), `width` columns wide."""
     out = io.StringIO()
-    Console(file=out, width=WIDTH, color_system=None, highlight=False,
-            soft_wrap=False).print(report(data, form_only, hidden))
+    render(Console(file=out, width=width, color_system=None, highlight=False,
+                   soft_wrap=False, force_jupyter=False),  # in a kernel too: into `out`
+           report(data, form_only, hidden, checked))
     return out.getvalue()

@@ -185,9 +185,10 @@ def test_the_grader_validates_the_names_it_is_sent(reply: dict, names: list) -> 
 
 
 def test_the_score_line_is_left_out_of_the_terminal_report() -> None:
-    from autograder.report import _split
+    from autograder.report import split_output
 
-    notes, printed = _split("Score: 1 / 2. Failed: 1.2.\n\nFix first: x\n\nPrinted by hw0.py:\nhi")
+    notes, printed = split_output(
+        "Score: 1 / 2. Failed: 1.2.\n\nFix first: x\n\nPrinted by hw0.py:\nhi")
     assert notes == "Fix first: x" and printed.startswith("Printed by")
 
 

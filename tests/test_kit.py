@@ -1,11 +1,13 @@
-"""The student kit, used as a student would: built, installed with pip from its zip into a
-fresh venv that already has torch (as Colab has), run from outside the repository, without
-the project importable and with fork unavailable; in a real Jupyter kernel too. Plus:
-nothing in it gives an answer away.
+"""The student kit, used as a student would: built, unzipped, installed with pip from its
+folder into a fresh venv that already has torch, IPython 7.34 and ipywidgets 7.7 (as Colab
+shipped them), run from outside the repository, without the project importable and with
+fork unavailable; in a real Jupyter kernel too. Plus: nothing in it gives an answer away.
 
 The install is what the kit's README says plus options a student does not need:
-`--no-index --find-links` to this machine's wheel folders (CI must not depend on the
-network) and `--no-compile` (speed). One venv serves every test of the session.
+`--no-index --find-links` to this machine's wheel folders and `--no-compile` (speed). Colab's
+IPython and ipywidgets are not among those wheels: they come from PyPI, and where PyPI cannot
+be reached the venv has torch alone and the test of Colab's versions is skipped, saying so.
+One venv serves every test of the session.
 """
 
 from __future__ import annotations
@@ -18,13 +20,16 @@ import subprocess
 import sys
 import time
 import zipfile
+from html import escape, unescape
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from autograder.checks import all_checks
 from autograder.checks.misconceptions import LIKELY, MUTANTS
 from autograder.checks.policy import FORM, FULL, NONE, POLICY
+from autograder.kit.check import STOPPED
 from tests.conftest import PROJECT, copy_reference, run_cli
 
 WHEELS = [Path("/opt/pypi/files"), Path("/opt/pypi-more/files"), Path("/opt/wheels")]
@@ -36,17 +41,30 @@ import os
 multiprocessing.set_start_method("spawn", force=True)
 del os.fork
 '''
+# What Colab shipped in 2023 (torch aside: the one release on this machine's disk).
+COLAB = {"torch": "2.13.0+cpu", "IPython": "7.34.0", "ipywidgets": "7.7.0"}
 HW0_CHECKS = sorted((n for n in POLICY if n.split(".")[0] in "12346"), key=lambda n: n)
 
 
 class Kit:
-    def __init__(self, root: Path, python: Path, nofork: Path, zip_path: Path):
+    def __init__(self, root: Path, python: Path, nofork: Path, zip_path: Path,
+                 colab: str | None):
         self.root, self.python, self.nofork, self.zip = root, python, nofork, zip_path
+        self.colab = colab  # why Colab's versions could not be installed first, or None
 
     def env(self, tmp: Path | None = None) -> dict[str, str]:
         """A student's environment: no fork, this session's Python variables gone."""
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL"))}
         return {**env, "PYTHONPATH": str(self.nofork), **({"TMPDIR": str(tmp)} if tmp else {})}
+
+    def versions(self) -> dict[str, str]:
+        """The installed version of each package COLAB names."""
+        probe = f"import importlib, json; print(json.dumps({{n: importlib.import_module(n)." \
+                f"__version__ for n in {list(COLAB)!r}}}))"
+        done = subprocess.run([str(self.python), "-c", probe], capture_output=True, text=True,
+                              timeout=120, env=self.env())
+        assert done.returncode == 0, done.stderr[-2000:]
+        return json.loads(done.stdout)
 
     def check(self, folder: Path | None = None, timeout: float = 300,
               cwd: Path | None = None) -> tuple[str, dict]:
@@ -73,23 +91,30 @@ def kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
     with zipfile.ZipFile(out) as z:
         z.extractall(where)
     root, venv = where / "hw0", where / "venv"
+    shipped = sorted(p.name for p in root.iterdir())
     started = time.monotonic()
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     python = venv / "bin" / "python"
-    pip = [str(python), "-m", "pip", "install", "-q", "--no-compile", "--no-index",
+    pip = [str(python), "-m", "pip", "install", "-q", "--no-compile",
            *[a for w in WHEELS if w.is_dir() for a in ("--find-links", str(w))]]
-    # Colab's case: torch is there first; the kit's own range must keep it.
-    for args in (["torch==2.13.0"], [str(out), "nbclient", "ipykernel"]):
-        install = subprocess.run(pip + args, capture_output=True, text=True, timeout=900)
+    # Colab's case: its torch, IPython and ipywidgets are there first; the kit keeps them.
+    colab = [f"{name.lower()}=={v.split('+')[0]}" for name, v in COLAB.items()]
+    install = subprocess.run(pip + colab, capture_output=True, text=True, timeout=900)
+    why = None if install.returncode == 0 else install.stderr.strip()[-300:]
+    for args in ([] if why is None else [["--no-index", "torch==2.13.0"]]) + [
+            ["--no-index", "."], ["--no-index", "nbclient", "ipykernel"]]:
+        install = subprocess.run(pip + args, capture_output=True, text=True, timeout=900,
+                                 cwd=root)  # `pip install .` in the unzipped folder
         assert install.returncode == 0, install.stderr[-3000:]
-    kept = subprocess.run([str(python), "-c", "import torch; print(torch.__version__)"],
-                          capture_output=True, text=True, timeout=120)
-    assert kept.stdout.strip() == "2.13.0+cpu", kept.stdout + kept.stderr[-2000:]
-    print(f"\nkit venv (torch, then the kit's zip): {time.monotonic() - started:.1f} s")
+    assert sorted(p.name for p in root.iterdir()) == shipped  # no build/, no *.egg-info/
+    print(f"\nkit venv (torch{'' if why else ', IPython, ipywidgets'}, then the kit): "
+          f"{time.monotonic() - started:.1f} s")
     nofork = where / "nofork"
     nofork.mkdir()
     (nofork / "sitecustomize.py").write_text(NO_FORK)
-    return Kit(root, python, nofork, out)
+    kit = Kit(root, python, nofork, out, why)
+    assert kit.versions()["torch"] == COLAB["torch"]  # the kit's range kept it
+    return kit
 
 
 def submission(folder: Path, hw0: str | None = None) -> Path:
@@ -99,6 +124,23 @@ def submission(folder: Path, hw0: str | None = None) -> Path:
         (folder / "hw0.py").write_text(hw0)
         (folder / "color_organ_learning.ipynb").unlink()  # hw0.py alone: a quicker check
     return folder
+
+
+def test_the_kit_keeps_the_ipython_and_widgets_colab_shipped(kit: Kit) -> None:
+    """Installed after them, the kit keeps IPython 7.34 and ipywidgets 7.7 (its ranges); the
+    other tests then check with them, the Jupyter kernel's among them."""
+    if kit.colab is not None:
+        pytest.skip(f"Colab's IPython and ipywidgets could not be installed: {kit.colab}")
+    assert kit.versions() == COLAB
+
+
+PIP_CELL = "!pip install -q /content/hw0-kit.zip"
+CHECK_CELL = "from hw0_selfcheck import check\ncheck()"
+
+
+def cell(source: str) -> dict:
+    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+            "source": source}
 
 
 def test_the_project_is_not_importable_and_fork_is_gone(kit: Kit) -> None:
@@ -124,7 +166,15 @@ def test_the_template_is_not_implemented_yet_everywhere(kit: Kit) -> None:
 
 
 def test_the_reference_passes_every_public_check(kit: Kit, tmp_path: Path) -> None:
-    out, marks = kit.check(submission(tmp_path / "mine"), cwd=tmp_path)  # from any folder
+    """With the cells the kit's README advises (install first, check() last), which the
+    command line skips without a word."""
+    folder = submission(tmp_path / "mine")
+    notebook = folder / "color_organ_learning.ipynb"
+    nb = json.loads(notebook.read_text())
+    nb["cells"] = [cell(PIP_CELL), *nb["cells"], cell(CHECK_CELL)]
+    notebook.write_text(json.dumps(nb))
+    out, marks = kit.check(folder, cwd=tmp_path)  # from any folder
+    assert "hw0_selfcheck" not in out and "hw0-kit" not in out and "daemonic" not in out
     expected = {n: "form" if where == FORM else "ok" for n, (where, _) in POLICY.items()
                 if where != NONE}
     assert marks == expected
@@ -304,7 +354,8 @@ def run_kernel(kit: Kit, notebook: Path, cells: list[str], cwd: Path) -> list[li
     (kernel / "kernel.json").write_text(json.dumps({
         "argv": [str(kit.python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "kit", "language": "python",
-        "env": {**NOTEBOOK_ENV, "PYTHONPATH": str(kit.nofork)}}))
+        "env": {**NOTEBOOK_ENV, "PYTHONPATH": str(kit.nofork), "TMPDIR": str(cwd / "tmp")}}))
+    (cwd / "tmp").mkdir()
     client = NotebookClient(nb, timeout=300, allow_errors=True, kernel_name="python3",
                             resources={"metadata": {"path": str(cwd)}})
     client.kernel_manager_class = _kernel_manager(cwd / "kernels")
@@ -329,30 +380,80 @@ def _kernel_manager(folder: Path) -> type:
 
 
 def shown(outputs: list[dict]) -> str:
-    """What a cell showed, as text: a display's text/plain beside its HTML, colours gone."""
-    text = "\n".join(o.get("text", "") if o["output_type"] == "stream" else
-                      o.get("data", {}).get("text/plain", "") + o.get("evalue", "")
-                      for o in outputs)
-    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+    """What a cell showed, as text: a display's text/plain (beside its HTML). No terminal
+    code in any of a display's types."""
+    assert "\x1b" not in json.dumps(outputs), outputs
+    return "\n".join(o.get("text", "") if o["output_type"] == "stream" else
+                     o.get("data", {}).get("text/plain", "") + o.get("evalue", "")
+                     for o in outputs)
+
+
+def html_of(outputs: list[dict]) -> str:
+    """The one report check() displayed in a cell, as HTML."""
+    html = [o["data"]["text/html"] for o in outputs
+            if 'class="hw0-selfcheck"' in o.get("data", {}).get("text/html", "")]
+    displays = [o for o in outputs if o["output_type"] == "display_data"]
+    assert len(html) == len(displays) == 1, [(o["output_type"], list(o.get("data", {})))
+                                             for o in outputs]
+    return html[0]
+
+
+INTERRUPT = '''import multiprocessing, os, signal, threading, time
+
+
+def interrupt_once_a_child_works():
+    while not multiprocessing.active_children():
+        time.sleep(0.05)
+    time.sleep(1.0)
+    os.kill(os.getpid(), signal.SIGINT)  # what Jupyter's stop button does to the kernel
+
+
+threading.Thread(target=interrupt_once_a_child_works, daemon=True).start()
+'''
 
 
 def test_check_in_a_jupyter_kernel_as_on_colab(kit: Kit, tmp_path: Path) -> None:
-    """Colab's case, simulated: the kit pip-installed beside a torch that was there first, a
-    real kernel runs the reference notebook, then `check()` checks it live; a function
-    that hangs costs its check and the kernel goes on; the template says what is left."""
+    """Colab's case, simulated: the kit pip-installed beside the torch, IPython and ipywidgets
+    that were there first, a real kernel runs the reference notebook, then `check()` checks
+    it live and displays an HTML table (one row per check, each description whole) and its
+    text; `check("hw0.py")` too, its failing input a block that pastes into Python; an
+    interrupt prints one line and leaves nothing behind; a function that hangs costs its
+    check and the kernel goes on; the template says what is left."""
     started = time.monotonic()
     check = "from hw0_selfcheck import check\ncheck()"
-    reference, hang, after = run_kernel(
-        kit, PROJECT / "reference" / "color_organ_learning.ipynb",
-        [check, HANGS + 'check("5.8")', "print('still here', 6 * 7)"], tmp_path)
-    assert not any(o["output_type"] == "error" for o in reference + hang + after)
+    mutant = next(m for m in MUTANTS if m.name == "map_estimate_sigma_not_inverted")
+    (tmp_path / "hw0.py").write_text(mutant.apply())
+    cells = [check, 'check("hw0.py")', INTERRUPT + "check()", HANGS + 'check("5.8")',
+             "print('still here', 6 * 7)"]
+    outputs = run_kernel(kit, PROJECT / "reference" / "color_organ_learning.ipynb", cells,
+                         tmp_path)
+    reference, hw0, stopped, hang, after = outputs
+    assert not any(o["output_type"] == "error" for cell in outputs for o in cell)
     text = shown(reference)
     assert text.startswith("Checked this kernel"), text
     marks = {m.group(2): m.group(1) for m in ROW.finditer(text)}
+    shipped = {c.number: f"{c.number} {c.title}" for c in all_checks()
+               if c.number.startswith("5.") and c.kit != NONE}
     assert marks == {n: "form" if kit_ == FORM else "ok" for n, (kit_, _) in POLICY.items()
-                     if n.startswith("5.") and kit_ != NONE}, text
-    assert any("<pre" in o.get("data", {}).get("text/html", "") for o in reference)  # HTML
+                     if n in shipped}, text
     assert "Traceback" not in text
+    html = html_of(reference)
+    (kit.root.parent / "check.html").write_text(html)  # to look at in a browser
+    assert html.count("<tr>") == len(shipped) + 2  # a row per check, a head, the total
+    for name in shipped.values():  # whole, in the HTML and in the text
+        assert f">{escape(name)}</td>" in html and name in " ".join(text.split()), name
+    hw0_html = html_of(hw0)
+    (kit.root.parent / "check-hw0.html").write_text(hw0_html)
+    assert "FIX</td>" in hw0_html and "Smallest failing input" in hw0_html
+    block = unescape(hw0_html.split("Smallest failing input", 1)[1].split('white-space: pre;', 1)
+                     [1].split(">", 1)[1].split("</pre>", 1)[0])
+    pasted: dict = {}
+    exec(compile(block, "<pasted>", "exec"), {"np": np}, pasted)  # the block, as copied
+    from autograder.checks import reference as solution
+
+    assert solution().map_estimate(**pasted).ndim == 1, block
+    assert shown(stopped).strip() == STOPPED, stopped  # one line, then the next cell runs
+    assert not [p for p in (tmp_path / "tmp").iterdir() if p.name.startswith("hw0-")]
     text = shown(hang)
     assert ROW.findall(text) == [("FIX", "5.8")] and "did not return" in text, text
     assert shown(after).strip() == "still here 42"

@@ -64,6 +64,13 @@ def test_a_notebook_that_times_itself_grades_the_same_twice(graded: dict,
     assert "draw 0." in first["output"]
 
 
+def test_the_kits_own_cells_leave_no_note(graded: dict) -> None:
+    """Full marks (test_quirk_scores_exactly_and_says_why) and not a word about them."""
+    output = graded["kit_install_first_and_check_last"]["output"]
+    assert "hw0_selfcheck" not in output and "hw0-kit" not in output, output[:3000]
+    assert "skipped" not in output and "installs nothing" not in output, output[:3000]
+
+
 def test_each_problem_is_said_once_at_the_top(graded: dict) -> None:
     broken = graded["hw0_does_not_compile"]
     assert broken["output"].count("does not compile") == 1
@@ -226,3 +233,24 @@ def test_the_students_guide_lists_the_grading_environment() -> None:
         assert pin, f"{package} is not in requirements.txt"
         assert f"| {package} | `{pin.group(1).replace(' ', '')}` |" in section, package
         version(package)  # installed here, as in the image
+
+
+def test_the_kits_own_cells_run_silently_and_leave_no_module_behind(monkeypatch) -> None:  # noqa: ANN001
+    """The kit's README advises `!pip install hw0-kit.zip` first and `check()` last: while
+    grading (hw0_selfcheck not installed) both do nothing, raise nothing and leave no note;
+    the stand-in module is gone after the cell."""
+    monkeypatch.setattr(sys, "stdin", sys.stdin)
+    monkeypatch.delitem(sys.modules, "hw0_selfcheck", raising=False)
+    cells = [notebook.Cell(1, "code", "!pip install -q /content/hw0-kit.zip\n"
+                                      "%pip install hw0-kit.zip"),
+             notebook.Cell(2, "code", "x = 1"),
+             notebook.Cell(3, "code", "from hw0_selfcheck import check\ncheck()"),
+             notebook.Cell(4, "code", "import hw0_selfcheck\nhw0_selfcheck.check('q5e')\n"
+                                      "check('hw0.py')\n!python -m hw0_selfcheck .\ny = x + 1"),
+             notebook.Cell(5, "code", "!echo hi")]
+    session = worker.Session()
+    session.kernel = notebook.Kernel(cells, session.names)
+    assert [session.cell(n, None)["error"] for n in range(1, 6)] == [None] * 5
+    assert session.names["y"] == 2
+    assert [n["cell"] for n in session.kernel.notes] == [5]  # another command is still named
+    assert "hw0_selfcheck" not in sys.modules

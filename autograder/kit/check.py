@@ -6,14 +6,19 @@
 - `check("hw0.py")`, or any path to a file or folder: that file (or folder) as the command
   line checks it, in a separate process (`python -m hw0_selfcheck PATH`).
 
-The report is the command line's (report.py): rich renders it as HTML in Jupyter,
-JupyterLab, VS Code and Colab, as text in a terminal. Nothing is returned, so nothing more
-is printed under it.
+In a kernel (Jupyter, JupyterLab, VS Code, Colab) the report is displayed as an HTML table
+with a plain-text twin (kit/view.py); elsewhere (a script, a terminal's IPython) it is the
+command line's (report.py). A file's report comes from the command line's process as data
+(`--data`) and is displayed the same way. An interrupt (the stop button, Ctrl-C) ends it
+with one line, every process and temporary folder of the check gone. Nothing is returned,
+so nothing more is printed under the report.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +27,7 @@ from typing import Any
 from autograder.kit.selfcheck import FILES
 
 HW0_PY, NOTEBOOK = FILES  # checks.HW0_PY, checks.NOTEBOOK, without importing the checks
+STOPPED = "Stopped: the check was interrupted; nothing more was checked."
 
 PART = re.compile(r"q\d[a-z]?", re.IGNORECASE)
 NUMBER = re.compile(r"\d+\.\d+")
@@ -30,12 +36,19 @@ NUMBER = re.compile(r"\d+\.\d+")
 def check(what: str | Path | None = None) -> None:
     """Check the live kernel (nothing given), one part or check of it ("q5e", "5.8"), or a
     file or folder (a path) as the command line does."""
+    try:
+        if what is not None and (Path(what).suffix in (".py", ".ipynb") or Path(what).exists()):
+            _check_path(Path(what))
+        else:
+            _check_kernel(what)
+    except KeyboardInterrupt:
+        print(STOPPED)
+
+
+def _check_kernel(what: str | Path | None) -> None:
     from autograder import report
     from autograder.kit.live import KERNEL, grade
 
-    if what is not None and (Path(what).suffix in (".py", ".ipynb") or Path(what).exists()):
-        _check_path(Path(what))
-        return
     select = _selector(None if what is None else str(what).strip())
     if isinstance(select, str):
         print(select)
@@ -47,8 +60,8 @@ def check(what: str | Path | None = None) -> None:
         return
     from autograder.kit.selfcheck import form_only, hidden_count
 
-    _console().print(report.report(data, form_only=form_only(), hidden=hidden_count(NOTEBOOK),
-                                   checked=report.checked_kernel(KERNEL, HW0_PY)))
+    _show({"data": data, "form_only": sorted(form_only()), "hidden": hidden_count(NOTEBOOK),
+           "checked": report.checked_kernel(KERNEL, HW0_PY)})
 
 
 def _selector(what: str | None) -> Any:
@@ -82,29 +95,54 @@ def _shell() -> Any:
 
 def _kernel_names() -> dict[str, Any]:
     """The namespace the student's cells run in: IPython's user namespace, else (a script)
-    the caller's globals."""
+    the globals of check()'s caller (three frames up: here, _check_kernel, check)."""
     shell = _shell()
-    return shell.user_ns if shell is not None else sys._getframe(2).f_globals
+    return shell.user_ns if shell is not None else sys._getframe(3).f_globals
 
 
-def _console() -> Any:
-    """The report's console: HTML where a Jupyter kernel shows it (Jupyter, JupyterLab, VS
-    Code, Colab: their shells have a kernel), text in a terminal."""
-    from rich.console import Console
-
+def _show(shown: dict[str, Any]) -> None:
+    """A report (selfcheck.as_data's dict): displayed as HTML and text where a Jupyter
+    kernel shows it (their shells have a kernel), printed as in a terminal elsewhere."""
     from autograder import report
+    from autograder.kit.view import Report
 
+    shown = {**shown, "form_only": frozenset(shown["form_only"])}
     if getattr(_shell(), "kernel", None) is None:
-        return report.console()
-    return Console(width=report.WIDTH, force_jupyter=True, highlight=False, soft_wrap=False)
+        report.show(**shown)
+        return
+    from IPython.display import display
+
+    display(Report(**shown))
 
 
 def _check_path(path: Path) -> None:
     """The command line's self-check of a file or folder, in a separate process, its report
-    shown here."""
-    done = subprocess.run([sys.executable, "-m", "hw0_selfcheck", str(path)],
-                          capture_output=True, text=True, encoding="utf-8", errors="replace")
-    from rich.text import Text
+    shown here. Interrupted, that process is interrupted too, so that it cleans up."""
+    process = subprocess.Popen([sys.executable, "-m", "hw0_selfcheck", "--data", str(path)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               encoding="utf-8", errors="replace")
+    try:
+        out, err = process.communicate()
+    except KeyboardInterrupt:
+        _interrupt(process)
+        raise
+    try:
+        shown = json.loads(out)
+    except ValueError:  # what it printed instead (a message, an error)
+        print(out.rstrip() or err.rstrip())
+        return
+    _show(shown)
 
-    _console().print(Text(done.stdout.rstrip() or done.stderr.rstrip()))
+
+def _interrupt(process: subprocess.Popen) -> None:
+    """Ctrl-C for the command line's process (it stops, removes its folders), then wait."""
+    try:
+        process.send_signal(signal.SIGINT)
+    except (ValueError, OSError):  # Windows takes no SIGINT: end it
+        process.terminate()
+    try:
+        process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
 

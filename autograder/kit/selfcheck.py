@@ -16,6 +16,7 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 FIXTURES = Path(__file__).with_name("fixtures.json")
@@ -38,20 +39,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("path", type=Path, nargs="?", default=Path("."),
                         help="the folder with your two files, or one of the files (default: "
                              "this folder)")
+    # check("hw0.py") in a notebook: the report as JSON, for its HTML table (kit/check.py)
+    parser.add_argument("--data", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not args.path.exists():
         parser.exit(2, f"{args.path.resolve()} is not there: give the folder that holds "
                        "hw0.py and color_organ_learning.ipynb, or one of them.\n")
     try:
-        return check(args.path)
+        return check(args.path, as_data if args.data else None)
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: the same one line
         print(INTERRUPTED, file=sys.stderr, flush=True)
         return 130
 
 
-def check(path: Path) -> int:
-    """Grade the folder (or the one file) at `path`, print the report; the exit status."""
+def check(path: Path, show: Callable[..., None] | None = None) -> int:
+    """Grade the folder (or the one file) at `path`, print the report (`show`: instead,
+    report.show's arguments go to it); the exit status."""
     for var in THREAD_VARS:  # as on Gradescope: one thread, the same sums
         os.environ.setdefault(var, "1")
     folder = (path if path.is_dir() else path.parent).resolve()
@@ -75,12 +79,19 @@ def check(path: Path) -> int:
         with grade.Grader(zygote, NoUser()) as grader:
             data = grader.grade(folder, public_only=True, progress=report.progress,
                                 files=[n for n in wanted if found.files[n]])
-        report.show(data, form_only=form_only(), hidden=hidden_count(*wanted),
-                    checked=report.checked_files(folder, found.files, wanted,
-                                                 [n for n in FILES if n not in wanted]))
+        (show or report.show)(data, form_only=form_only(), hidden=hidden_count(*wanted),
+                              checked=report.checked_files(
+                                  folder, found.files, wanted,
+                                  [n for n in FILES if n not in wanted]))
         return report.exit_status(data)
     finally:
         zygote.close()
+
+
+def as_data(data: dict, form_only: frozenset[str], hidden: int, checked: str) -> None:
+    """The report as one JSON object on stdout (`--data`): what kit/check.py displays."""
+    print(json.dumps({"data": data, "form_only": sorted(form_only), "hidden": hidden,
+                      "checked": checked}))
 
 
 def _meant(path: Path, name: str) -> bool:

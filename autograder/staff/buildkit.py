@@ -4,7 +4,10 @@ Inside one folder `hw0/`: the template (`hw0.py`, `color_organ_learning.ipynb`),
 requirements.txt (the tested versions), pyproject.toml and `hw0_selfcheck/`, the self-check.
 pyproject.toml makes the folder, and the zip (pip accepts a zip whose one top folder holds
 it), a package: `pip install hw0-kit.zip` installs `hw0_selfcheck` into the environment at
-hand, with torch as a range so that an environment's own torch (Colab's) stays. That
+hand, its requirements ranges that keep what an environment has where the kit works with it
+(Colab's torch, IPython 7.34 and ipywidgets 7.7: KIT_RANGES). Its build backend, flit_core,
+builds the wheel without writing into the folder: `pip install .` leaves no `build/` or
+`*.egg-info/` beside the student's files. That
 package is the grader's own code, not a second copy: the modules the kit's entries need
 (found by following their imports, staff/imports.py), each with its `# BEGIN GRADER ONLY`
 blocks replaced by their `# KIT: ` lines (staff/template.py) and its imports renamed to
@@ -40,6 +43,9 @@ NOT_IN_KIT = ("pyyaml", "gradescope-utils")
 # What only the kit needs: check() hands the kernel's functions to a child process by value.
 KIT_ONLY = ("cloudpickle>=2",)
 TORCH_RANGE = "torch>=2.0"  # pyproject.toml's: keeps an environment's own recent torch
+# The grader's ranges the kit widens: the oldest releases it is tested with
+# (tests/test_kit.py, an environment as Colab shipped it), so that pip keeps them.
+KIT_RANGES = {"ipython": "ipython>=7.34", "ipywidgets": "ipywidgets>=7.7"}
 VERSION = "1.0"
 INIT = f'''"""HW0's self-check. In a notebook: `from {PACKAGE} import check`, then `check()`.
 
@@ -122,7 +128,12 @@ def _needs() -> list[str]:
     from autograder.staff.lock import runtime_requirements
 
     keep = [line for line in runtime_requirements() if not line.lower().startswith(NOT_IN_KIT)]
-    return keep + list(KIT_ONLY)
+    return [KIT_RANGES.get(_name(line), line) for line in keep] + list(KIT_ONLY)
+
+
+def _name(requirement: str) -> str:
+    """A requirement's package name, lower case: "ipython>=8.12" -> "ipython"."""
+    return re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0].strip().lower()
 
 
 def requirements() -> str:
@@ -134,12 +145,13 @@ def requirements() -> str:
 
 def pyproject() -> str:
     """The kit as a package: `pip install` of the zip or the folder installs hw0_selfcheck,
-    its torch a range (an environment's recent torch, Colab's, is kept)."""
-    needs = [TORCH_RANGE if n.lower().startswith("torch") else n for n in _needs()]
+    its torch a range (an environment's recent torch, Colab's, is kept); built by flit_core,
+    which writes nothing into the folder (setuptools left build/ and an egg-info there)."""
+    needs = [TORCH_RANGE if _name(n) == "torch" else n for n in _needs()]
     listed = "".join(f'    "{n}",\n' for n in needs)
     return f'''[build-system]
-requires = ["setuptools>=61"]
-build-backend = "setuptools.build_meta"
+requires = ["flit_core>=3.4,<5"]
+build-backend = "flit_core.buildapi"
 
 [project]
 name = "{PACKAGE.replace("_", "-")}"
@@ -149,11 +161,8 @@ requires-python = ">=3.10"
 dependencies = [
 {listed}]
 
-[tool.setuptools.packages.find]
-include = ["{PACKAGE}*"]
-
-[tool.setuptools.package-data]
-"*" = ["*.json", "LICENSE"]
+[tool.flit.module]
+name = "{PACKAGE}"
 '''
 
 

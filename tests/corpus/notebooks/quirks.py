@@ -240,6 +240,10 @@ QUIRKS = [
         "    signal.signal(timer, signal.SIG_IGN)  # whichever timer the grader uses\n"
         "while True:\n    try:\n        pass\n    except KeyboardInterrupt:\n        pass"),
           says=("could not be interrupted", "only the cells before it were graded")),
+    # the kit's README: install it first (Colab), check() last; hw0_selfcheck is not installed
+    Quirk("kit_install_first_and_check_last", lambda nb: append(
+        "from hw0_selfcheck import check\ncheck()")(insert_after(
+            "import math", "!pip install -q /content/hw0-kit.zip")(nb))),
     Quirk("input_call", insert_after("import math", 'name = input("Your name: ")'),
           says=("input() cannot be answered while grading",)),
     Quirk("pip_and_missing_module", insert_after("import math", "%pip install seaborn",
