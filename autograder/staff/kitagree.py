@@ -20,8 +20,10 @@ graders and must not load torch or the checks.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -72,6 +74,14 @@ def _fails(run: Callable[[], Any]) -> bool:
     return False
 
 
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """A mutant's numpy warnings (divide by zero, ...) are no news in staff's output."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
 def cover(failing: list[set[int]], sizes: list[int], count: int) -> list[int]:
     """Greedy set cover: candidate indices such that each non-empty set of `failing` holds
     one, each pick the one in most sets not yet covered (the smaller on a tie), topped up to
@@ -113,12 +123,13 @@ def chosen_inputs() -> dict[str, list[int]]:
     for function, text in _mutants():
         if not tests_of(function, checks):
             continue
-        student = LocalStudent(text)
         probe = _Probe(drawn)
         fixtures.active = probe
         try:
-            for check in tests_of(function, checks):
-                _fails(lambda c=check, s=student: c.run(s))
+            with _quiet():
+                student = LocalStudent(text)
+                for check in tests_of(function, checks):
+                    _fails(lambda c=check, s=student: c.run(s))
         finally:
             fixtures.active = None
         for key, failed in probe.failed.items():
@@ -138,8 +149,10 @@ def _kit_failures(data: dict[str, Any], mutants: dict[str, tuple[str, list[str]]
     fixtures.active = fixtures.Replay(data)
     try:
         for name, (text, numbers) in mutants.items():
-            student = LocalStudent(text)
-            found[name] = [n for n in numbers if _fails(lambda c=checks[n], s=student: c.run(s))]
+            with _quiet():
+                student = LocalStudent(text)
+                found[name] = [n for n in numbers
+                               if _fails(lambda c=checks[n], s=student: c.run(s))]
     finally:
         fixtures.active = None
     return found
