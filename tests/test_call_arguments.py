@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.checks import Mismatch, all_checks
+from autograder.checks import Mismatch, all_checks, fixtures
+from autograder.engine import channel
 from autograder.engine.answers import SubmissionError
 from autograder.engine.worker import Session, reply_to
 from tests.local_student import LocalStudent
@@ -65,6 +66,35 @@ def test_only_the_named_arguments_become_tensors(session: Session) -> None:
 def test_only_the_arguments_in_wrt_require_grad(session: Session) -> None:
     reply = session.call("probe", [np.ones(3), 200.0, 1e-6], [1], [0, 1])
     assert reply["ok"] == {"value": [True, True, True, True, False], "grads": None}
+
+
+def test_integer_arguments_arrive_as_integers_and_come_back_so(tmp_path) -> None:  # noqa: ANN001
+    (tmp_path / "labels.py").write_text(
+        "import numpy as np\nimport torch\n\n\n"
+        "def pick(logits, y, k):\n"
+        "    kinds = [str(y.dtype), type(k).__name__]\n"
+        "    return kinds, logits[torch.arange(len(y)), y] * k, y\n")
+    session = Session()
+    assert session.load(str(tmp_path / "labels.py"))["errors"] == []
+    logits, y = np.arange(6.0).reshape(2, 3), np.array([2, 0])
+    kinds, picked, back = session.call("pick", [logits, y, 3], None, [0, 1])["ok"]
+    assert kinds == ["torch.int64", "int"] and picked.tolist() == [6.0, 9.0]
+    assert back.dtype == np.int64 and back.tolist() == [2, 0]
+    # An integer has no gradient: asking for one is the grader's mistake, not the student's.
+    reply = reply_to(session, {"op": "call", "name": "pick", "args": [logits, y, 3],
+                               "tensors": [0, 1], "wrt": [1], "id": 1})
+    assert reply["error"]["type"] == "Protocol"
+
+
+def test_an_integer_label_array_reaches_the_reference_and_the_student_as_integers(
+        session: Session) -> None:
+    session.names["kind"] = lambda y, k: [str(y.dtype), type(k).__name__]
+    y = np.array([1, 0, 2], dtype=np.int32)
+    request = channel.loads(channel.dumps({"op": "call", "name": "kind", "args": [y, 2]}))
+    assert reply_to(session, request)["ok"] == ["int64", "int"]
+    # The kit's recorded inputs, which its checks hand the recorded reference, keep it too.
+    example = fixtures.from_data(fixtures.to_data({"y": y, "k": 2}))
+    assert example["y"].dtype == np.int64 and type(example["k"]) is int
 
 
 @pytest.mark.parametrize("tensors, wrt", [

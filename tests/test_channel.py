@@ -44,7 +44,22 @@ def test_arrays_numbers_strings_survive_exactly() -> None:
     assert np.array_equal(got["t"], a.T)
 
 
+def test_integers_stay_integers_within_int64() -> None:
+    labels = np.array([[0, 2], [1, -3]], dtype=np.int32)
+    got = roundtrip({"labels": labels, "k": 3, "big": 2**63 - 1, "u": np.array([7], np.uint8),
+                     "flags": np.array([True, False]), "huge": np.array([2**64 - 1], np.uint64)})
+    assert got["labels"].dtype == np.int64 and np.array_equal(got["labels"], labels)
+    assert type(got["k"]) is int and got["k"] == 3 and got["big"] == 2**63 - 1
+    assert got["u"].dtype == np.int64 and got["u"].tolist() == [7]
+    # Not integers as int64 holds them: float64, as every other array.
+    assert got["flags"].dtype == np.float64 and got["huge"].dtype == np.float64
+
+
 @pytest.mark.parametrize("payload, complaint", [
+    (json.dumps({"__i64__": [3], "b64": "AAAAAAAAAAA="}).encode(), "does not match"),
+    (json.dumps({"__i64__": [1, 2, 3, 4, 5, 6, 7, 8, 9], "b64": ""}).encode(), "malformed"),
+    (json.dumps({"k": 2**63}).encode(), "int64"),
+    (json.dumps([-(2**63) - 1]).encode(), "int64"),
     (b"{not json", "malformed"),
     (json.dumps({"__f64__": [2, 2], "b64": "AAAA"}).encode(), "does not match"),
     (json.dumps({"__f64__": [-1], "b64": ""}).encode(), "malformed array"),

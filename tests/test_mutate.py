@@ -71,6 +71,9 @@ def test_the_fast_slice_is_graded_and_killed() -> None:
     assert set(rows) == {"q1", "q2", "q4c", "q4d", "q5e", "q5f", "q5g", "all"}
     mutants, killed, equivalent, correct, survived = map(int, rows["all"])
     assert mutants == killed > 20 and equivalent == correct == survived == 0
+    # The kit, on its recorded inputs, fails each killed hw0.py mutant on its full rows too.
+    agree = re.search(r"^kit agrees: (\d+)/(\d+)$", done.stdout, re.MULTILINE)
+    assert agree and agree[1] == agree[2] and int(agree[2]) > 10, done.stdout[-3000:]
 
 
 def test_only_a_reviewed_correct_alternative_is_accepted() -> None:

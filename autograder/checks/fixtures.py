@@ -21,6 +21,7 @@ import numpy as np
 from autograder.engine import channel
 
 EXAMPLES = 10  # public inputs per property check in the kit
+CANDIDATES = 40  # the grader's drawn inputs (holds' examples) the kit's are chosen among
 
 
 def to_data(value: Any) -> Any:
@@ -51,24 +52,42 @@ def prop_key(prop: Callable[..., Any]) -> str:
     return f"{prop.__module__.rsplit('.', 1)[-1]}.{prop.__qualname__}"
 
 
-def _size(example: Any) -> int:
+def size(example: Any) -> int:
+    """How many numbers an input holds (the kit shows its smallest failing one)."""
     values = example.values() if isinstance(example, dict) else [example]
     return sum(int(np.size(v)) for v in values)
 
 
-class Recording:
-    """While build-kit runs the kit's checks on the reference: what they drew and asked."""
+def candidates(strategy: Any) -> list[Any]:
+    """The grader's drawn inputs of a check (CANDIDATES, deterministic), each as the kit
+    would receive it (through the channel's form)."""
+    from autograder.checks.props import draw_examples
 
-    def __init__(self, module: types.ModuleType, examples: int = EXAMPLES):
-        self.module, self.count = module, examples
+    return [from_data(to_data(e)) for e in draw_examples(strategy, CANDIDATES)]
+
+
+class Recording:
+    """While build-kit runs the kit's checks on the reference: what they drew and asked.
+    `chosen`: for a property (prop_key), which of its `candidates` the kit gets (build-kit
+    chooses them to fail every mutant the grader kills: staff/kitagree.py); otherwise the
+    first `examples` drawn."""
+
+    def __init__(self, module: types.ModuleType, examples: int = EXAMPLES,
+                 chosen: dict[str, list[int]] | None = None):
+        self.module, self.count, self.chosen = module, examples, chosen or {}
         self.data: dict[str, dict[str, Any]] = {"examples": {}, "outputs": {}}
 
     def examples(self, strategy: Any, prop: Callable[..., Any]) -> list[Any]:
-        """`count` inputs drawn deterministically, smallest first, as the kit will see them."""
+        """The kit's inputs of a property, smallest first, as the kit will see them."""
         from autograder.checks.props import draw_examples
 
-        drawn = sorted(draw_examples(strategy, self.count), key=_size)
-        self.data["examples"][prop_key(prop)] = [to_data(e) for e in drawn]
+        key = prop_key(prop)
+        if key in self.chosen:
+            drawn = [candidates(strategy)[i] for i in self.chosen[key]]
+        else:
+            drawn = draw_examples(strategy, self.count)
+        drawn = sorted(drawn, key=size)
+        self.data["examples"][key] = [to_data(e) for e in drawn]
         return [from_data(to_data(e)) for e in drawn]
 
     def reference(self) -> Any:

@@ -159,6 +159,11 @@ MUTANTS = [
     _hw0("error_bound_one_step_fewer", "return k * step_growth_bound", "return (k - 1) * "
          "step_growth_bound", "1.5", cause="this is what k - 1 steps give: after k steps the "
          "iterate has grown k times at most."),
+    _hw0("error_bound_frobenius", "return k * step_growth_bound(F, y, eta)",
+         "return k * eta * np.linalg.norm(F) * np.linalg.norm(y)", "1.5", cause=FROBENIUS),
+    _hw0("error_bound_alpha_100x", "return k * step_growth_bound(F, y, eta)",
+         "return k * eta * 100 * np.linalg.norm(F, 2) * np.linalg.norm(y)", "1.5",
+         "error_bound(F, y, eta, k, w_star) is wrong"),
     # ---- Q2: wrong
     _hw0("gamma_from_sigma_not_inverted", "np.linalg.cholesky(np.linalg.inv(Sigma)).T",
          "np.linalg.cholesky(Sigma).T", "2.1 2.5",
@@ -180,6 +185,11 @@ MUTANTS = [
          "return X.T @ y", "2.3 2.5",
          cause="this is what X^T y gives: the normal equations X^T X w = X^T y still have to "
          "be solved for w."),
+    _hw0("ols_truncates_small_singular_values", "return np.linalg.lstsq(X, y, rcond=None)[0]",
+         "return np.linalg.lstsq(X, y, rcond=1e-3)[0]", "2.3 2.5",
+         cause="this is what dropping the singular values of X below 1e-3 of the largest "
+         "gives (np.linalg.lstsq's rcond=1e-3, or a truncated SVD): X has full column rank, "
+         "and its small singular values carry the largest part of the solution."),
     _hw0("map_estimate_sigma_not_inverted", "X.T @ X + np.linalg.inv(Sigma)", "X.T @ X + Sigma",
          "2.4", cause="this is what X^T X + Sigma gives: the prior adds Sigma^{-1}, the "
          "inverse."),

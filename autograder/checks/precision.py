@@ -16,8 +16,12 @@ Every numeric check compares through `tolerance` and `difference`, so the policy
   answers through on well-conditioned inputs. Each check passes the condition number of
   its own problem (`condition_number`, `least_squares_condition`; q2.py says which and why); a
   formula passes none (1). A float64 answer keeps the tight `rtol` whatever the
-  conditioning. Every known-wrong answer (misconceptions.py), also computed in float32, is
-  still caught on the well-conditioned inputs of its check (tests/test_feedback.py).
+  conditioning up to DOUBLE_RTOL * condition: float64's own rounding magnified the same
+  way, which only Q2's ill-conditioned X (condition of X 1e4 to 1e6, so of the least-squares
+  problem 1e8 to 1e12 and more) reaches; there the handout's normal equations agree to it,
+  and a solver that truncates small singular values is off by far more. Every known-wrong
+  answer (misconceptions.py), also computed in float32, is still caught on the
+  well-conditioned inputs of its check (tests/test_feedback.py).
 """
 
 from __future__ import annotations
@@ -33,6 +37,10 @@ from autograder.engine.answers import Single
 # 6e-8 * c (measured on Q2: at most 9x for Gamma, 3x for the solves); 2e-6 (34x) leaves
 # room for the entrywise scale (the largest entry, not the norm) and any sound method.
 SINGLE_RTOL = 2e-6
+# float64 keeps 53 bits (2**-53, 1.1e-16). The normal equations on Q2's ill-conditioned X are
+# off by at most 0.8 * 2**-52 * condition (measured on 1,200 such X); 1e-14 (45 * 2**-52)
+# leaves 60x room, and rcond=1e-3 truncation is still off by over 10 times it (at 1e6).
+DOUBLE_RTOL = 1e-14
 # A known-wrong variant is said to explain a wrong answer when they agree this closely
 # (and it differs from the reference by more): misconceptions.py.
 MATCH_RTOL = 1e-6
@@ -63,9 +71,10 @@ def is_single(value: Any) -> bool:
 
 
 def tolerance(rtol: float, given: Any, condition: float = 1.0) -> float:
-    """The check's own rtol; for a single-precision answer, float32's rounding times the
-    problem's condition number when that is more."""
-    return max(rtol, SINGLE_RTOL * condition) if is_single(given) else rtol
+    """The check's own rtol, or the answer's precision's rounding (float32's for a
+    single-precision answer, float64's otherwise) times the problem's condition number when
+    that is more."""
+    return max(rtol, (SINGLE_RTOL if is_single(given) else DOUBLE_RTOL) * condition)
 
 
 def condition_number(matrix: np.ndarray) -> float:
@@ -115,6 +124,9 @@ def allowed(rtol: float, given: Any, condition: float = 1.0) -> str:
     tol = tolerance(rtol, given, condition)
     if tol <= rtol:
         return short_number(tol)
+    if not is_single(given):
+        return (f"{short_number(tol)} (float64 rounding times this problem's condition "
+                f"number, {short_number(condition)})")
     why = "float32 rounding" if condition <= 1 else \
         f"float32 rounding times this problem's condition number, {short_number(condition)}"
     return f"{short_number(tol)} (the answer is in single precision: {why})"

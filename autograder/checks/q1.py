@@ -47,13 +47,15 @@ def singular_values(family: str, alpha: float, r: int, decades: int,
 @st.composite
 def gd_problems(draw: st.DrawFn) -> dict:
     """Square and rectangular F (2 to 6 by 2 to 6) of one of FAMILIES (largest singular
-    value alpha), y, a start w, a learning rate eta at which GD cannot diverge (up to 0.9 to
-    1 times the largest such), k and a w_star."""
+    value alpha, 1e-6 to 1e6), y, a start w, a learning rate eta at which GD cannot diverge
+    (up to 0.9 to 1 times the largest such), k and a w_star whose norm is within a factor
+    100 of k eta alpha ||y||, the bound's other term (when that is not 0): each term of
+    error_bound matters, so an alpha or a norm that is wrong shows in the sum."""
     family = draw(st.sampled_from(FAMILIES))
     n = draw(st.integers(2, 6))
     d = n if draw(st.booleans()) else draw(st.integers(2, 6))
     decades = draw(st.integers(10, 14))
-    alpha = 10.0 ** draw(st.integers(-2, 3))
+    alpha = 10.0 ** draw(st.integers(-6, 6))
     eta_fraction = draw(st.sampled_from([1.0, 0.5, 0.99, 0.1, 1e-3]))
     k = draw(st.integers(0, 12))
     rng = np.random.default_rng(draw(st.integers(0, 2**16)))
@@ -67,15 +69,11 @@ def gd_problems(draw: st.DrawFn) -> dict:
     eta = eta_fraction * (1.0 - 0.1 * rng.random()) * 2.0 / np.linalg.norm(F, 2) ** 2
     # KIT: raise LookupError("the kit replays its recorded inputs; it draws none")
     # END GRADER ONLY
-    y = rng.normal(size=n) * 10.0 ** draw(st.integers(-2, 2))
-    return {
-        "F": F,
-        "y": np.zeros(n) if family == "zero y" else y,
-        "w": rng.normal(size=d),
-        "eta": eta,
-        "k": k,
-        "w_star": rng.normal(size=d) * 10.0 ** draw(st.integers(-2, 10)),
-    }
+    y = np.zeros(n) if family == "zero y" else rng.normal(size=n) * 10.0 ** draw(
+        st.integers(-2, 2))
+    growth = k * eta * np.linalg.norm(F, 2) * np.linalg.norm(y)  # error_bound's first term
+    w_star = rng.normal(size=d) / np.sqrt(d) * (growth or 1.0) * 10.0 ** draw(st.integers(-2, 2))
+    return {"F": F, "y": y, "w": rng.normal(size=d), "eta": eta, "k": k, "w_star": w_star}
 
 
 def _alpha(p: dict) -> float:

@@ -23,28 +23,55 @@ def spd(d: int, log10_cond: int, rng: np.random.Generator) -> np.ndarray:
     return (q * s) @ q.T
 
 
+def ill_conditioned(n: int, d: int, decades: int, rng: np.random.Generator) -> np.ndarray:
+    """An n x d X (n >= d) of full column rank whose singular values spread evenly over
+    `decades` decades: condition number 10**decades."""
+    u, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    v, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    s = 10.0 ** rng.uniform(-1, 1) * np.logspace(0, -decades, d)
+    return (u[:, :d] * s) @ v.T
+
+
 @st.composite
 def ridge_problems(draw: st.DrawFn, full_column_rank: bool = False) -> dict:
     """X (n x d) with n < d, n = d or n > d (n = 0 included), y, and an SPD Sigma with
-    condition number from 1 to 1e6. With full_column_rank, n >= d (for plain OLS)."""
+    condition number from 1 to 1e6. With full_column_rank, n >= d (for plain OLS). Last (so
+    hypothesis shrinks away from it), an ill-conditioned X of full column rank (condition
+    number 1e4 to 1e6, d >= 2) and a Sigma as weak as X's weakest direction (10**(2 decades)
+    times an SPD of condition 1 to 1e6): there X^T X + Sigma^{-1}, and so [X; Gamma], are as
+    ill-conditioned as X, the normal equations still agree with the reference to float64's
+    rounding times the condition (precision.DOUBLE_RTOL), and a solver that truncates singular
+    values below 1e-3 of the largest (lstsq's rcond=1e-3, a truncated SVD) is off by far
+    more."""
     d = draw(st.integers(1, 5))
     choices = ["n=d", "n>d"] if full_column_rank else ["n=0", "n<d", "n=d", "n>d"]
-    relation = draw(st.sampled_from(choices))
-    n = {"n=0": 0, "n<d": max(d - 1, 0), "n=d": d, "n>d": d + draw(st.integers(1, 5))}[relation]
+    relation = draw(st.sampled_from([*choices, "ill-conditioned X"]))
+    more = draw(st.integers(1, 5))
     rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    log10_cond = draw(st.integers(0, 6))
+    if relation == "ill-conditioned X":
+        d, decades = max(d, 2), draw(st.integers(4, 6))
+        X = ill_conditioned(d + more - 1, d, decades, rng)
+        return {"X": X, "y": rng.normal(size=len(X)),
+                "Sigma": spd(d, log10_cond, rng) * 10.0 ** (2 * decades)}
+    n = {"n=0": 0, "n<d": max(d - 1, 0), "n=d": d, "n>d": d + more}[relation]
     return {
         "X": rng.normal(size=(n, d)),
         "y": rng.normal(size=n),
-        "Sigma": spd(d, draw(st.integers(0, 6)), rng),
+        "Sigma": spd(d, log10_cond, rng),
     }
 
 
 def map_condition(p: dict, w: np.ndarray) -> float:
     """The condition number of the MAP estimate w: it is OLS on the augmented data [X; Gamma],
     [y; 0] (this question's point), whose Gram matrix is X^T X + Sigma^{-1} and whose
-    ||y_hat|| is ||y||."""
+    ||y_hat|| is ||y||; plus that of X Sigma X^T + I, the system the Woodbury form solves (a
+    correct method, docs/staff.md), the worse conditioned where the prior is weak against
+    X's weakest direction (the ill-conditioned X)."""
     gram = p["X"].T @ p["X"] + np.linalg.inv(p["Sigma"])
-    return precision.least_squares_condition(gram, w, float(np.linalg.norm(p["y"])))
+    woodbury = p["X"] @ p["Sigma"] @ p["X"].T + np.eye(len(p["X"]))
+    return precision.least_squares_condition(gram, w, float(np.linalg.norm(p["y"]))) + (
+        precision.condition_number(woodbury) if len(p["X"]) else 0.0)
 
 
 def gamma_condition(p: dict) -> float:

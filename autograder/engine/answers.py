@@ -104,10 +104,12 @@ def as_single(value: Any) -> Any:
 
 
 def as_array(value: Any, shape: tuple[int, ...], what: str) -> np.ndarray:
-    """A finite array of exactly `shape` (float64, or float32 when the student's was), or a
-    BadAnswer saying what is wrong."""
+    """A finite array of exactly `shape` (float64, or float32 when the student's was; an
+    integer array becomes float64), or a BadAnswer saying what is wrong."""
     if _is_number(value) and shape == ():
         value = np.array(value, dtype=np.float32 if _single(value) else float)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iu":
+        value = value.astype(np.float64)
     if not isinstance(value, np.ndarray):
         raise BadAnswer(f"{what} returned {_kind(value)}; an array of shape {shape} was "
                         "expected.")

@@ -1,10 +1,13 @@
 """The plain-data channel between the grader and the sandboxed worker.
 
 A message is a 4-byte big-endian length and a UTF-8 JSON document. Values are JSON's own
-(null, bools, numbers, strings, lists, objects with string keys) plus one extension:
-a float64 array travels as {"__f64__": shape, "b64": raw little-endian bytes}. Nothing is
-ever unpickled; the grader decodes what the worker says with bounds on size and nesting, and
-with each lone surrogate (JSON's "\udc80", which no UTF-8 file can hold) as U+FFFD.
+(null, bools, numbers, strings, lists, objects with string keys) plus two extensions: a
+float64 array travels as {"__f64__": shape, "b64": raw little-endian bytes}, an integer array
+as {"__i64__": shape, "b64": ...} (int64), so an integer label array reaches a function as
+integers. An int is an int (within int64's range); every other array (bool, float32, a
+uint64 beyond int64) travels as float64. Nothing is ever unpickled; the grader decodes what
+the worker says with bounds on size, nesting and range, and with each lone surrogate (JSON's
+"\udc80", which no UTF-8 file can hold) as U+FFFD.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ MAX_MESSAGE = 4 * 1024 * 1024
 MAX_DEPTH = 20
 MAX_STRING = 20_000
 MAX_ITEMS = 100_000
+INT64 = (-(2**63), 2**63 - 1)  # the range an int or an integer array may have
+_KINDS = {"__f64__": "<f8", "__i64__": "<i8"}  # the channel's two array forms
 
 
 class ChannelError(Exception):
@@ -42,10 +47,12 @@ class ChannelTimeout(ChannelError):
 
 
 def encode(value: Any) -> Any:
-    """Turn numpy arrays (any depth) into the channel's float64 form; leave plain data as is."""
+    """Turn numpy arrays (any depth) into the channel's int64 form (integer arrays within
+    int64's range) or float64 form (the others); leave plain data as is."""
     if isinstance(value, np.ndarray):
-        arr = np.asarray(value, dtype="<f8")  # (ascontiguousarray would make 0-d into 1-d)
-        return {"__f64__": list(arr.shape), "b64": base64.b64encode(arr.tobytes()).decode()}
+        key = "__i64__" if fits_int64(value) else "__f64__"
+        arr = np.asarray(value, dtype=_KINDS[key])  # (ascontiguousarray makes 0-d into 1-d)
+        return {key: list(arr.shape), "b64": base64.b64encode(arr.tobytes()).decode()}
     if isinstance(value, (list, tuple)):
         return [encode(v) for v in value]
     if isinstance(value, dict):
@@ -53,11 +60,22 @@ def encode(value: Any) -> Any:
     return value
 
 
+def fits_int64(array: np.ndarray) -> bool:
+    """An integer array whose every entry int64 holds (a uint64 one may not)."""
+    if array.dtype.kind == "i":
+        return True
+    return array.dtype.kind == "u" and (array.size == 0 or int(array.max()) <= INT64[1])
+
+
 def decode(value: Any, depth: int = 0) -> Any:
     """Validate and rebuild a received value: only plain data, float64 arrays, bounded."""
     if depth > MAX_DEPTH:
         raise ChannelError("value nested too deeply")
-    if value is None or isinstance(value, (bool, int, float)):
+    if value is None or isinstance(value, (bool, float)):
+        return value
+    if isinstance(value, int):
+        if not INT64[0] <= value <= INT64[1]:
+            raise ChannelError("integer out of int64's range")
         return value
     if isinstance(value, str):
         if len(value) > MAX_STRING:
@@ -68,15 +86,17 @@ def decode(value: Any, depth: int = 0) -> Any:
             raise ChannelError("list too long")
         return [decode(v, depth + 1) for v in value]
     if isinstance(value, dict):
-        if set(value) == {"__f64__", "b64"}:
-            return _decode_array(value["__f64__"], value["b64"])
+        for key, dtype in _KINDS.items():
+            if set(value) == {key, "b64"}:
+                return _decode_array(value[key], value["b64"], dtype)
         if len(value) > MAX_ITEMS:
             raise ChannelError("mapping too large")
         return {valid(str(k)): decode(v, depth + 1) for k, v in value.items()}
     raise ChannelError(f"unexpected {type(value).__name__}")
 
 
-def _decode_array(shape: Any, data: Any) -> np.ndarray:
+def _decode_array(shape: Any, data: Any, dtype: str) -> np.ndarray:
+    """An array of `dtype` (little-endian float64 or int64) and `shape` from its bytes."""
     ok_shape = isinstance(shape, list) and len(shape) <= 8 and all(
         isinstance(s, int) and not isinstance(s, bool) and 0 <= s <= MAX_MESSAGE for s in shape
     )
@@ -89,7 +109,7 @@ def _decode_array(shape: Any, data: Any) -> np.ndarray:
     size = math.prod(shape)  # exact: np.prod would wrap around for a forged shape
     if len(raw) != 8 * size:
         raise ChannelError("array data does not match its shape")
-    return np.frombuffer(raw, dtype="<f8").reshape(shape).astype(np.float64)
+    return np.frombuffer(raw, dtype=dtype).reshape(shape).astype(dtype[1:])
 
 
 def dumps(message: Any) -> bytes:

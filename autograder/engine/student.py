@@ -310,8 +310,9 @@ class Student:
     def call(self, name: str, *args: Any, tensors: tuple[int, ...] = (),
              timeout: float = CALL_TIMEOUT) -> Any:
         """Call a student function on plain data; returns plain data (validate it). The
-        arguments at the positions in `tensors` reach it as float64 torch tensors, as the
-        notebook passes them; the others as sent (numpy arrays, Python floats)."""
+        arguments at the positions in `tensors` reach it as torch tensors (float64; int64
+        for an integer array or int), as the notebook passes them; the others as sent (numpy
+        arrays and Python numbers, integers staying integers: channel.py)."""
         message = {"op": "call", "name": name, "args": list(args), "tensors": list(tensors)}
         return self._ask(message, f"{name}(...)", timeout)
 

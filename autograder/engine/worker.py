@@ -34,8 +34,8 @@ class NotPlainData(TypeError):
 
 def to_plain(value: Any, depth: int = 0) -> Any:
     """Numbers become floats (whole numbers stay ints, so the grader can name an int given
-    where a string is expected), tensors and numeric arrays float64 arrays, lists of numbers
-    arrays."""
+    where a string is expected), integer tensors and arrays int64 arrays (the channel carries
+    them so), other tensors and numeric arrays float64 arrays, lists of numbers arrays."""
     if depth > 10:
         raise NotPlainData("a value nested more than 10 levels deep")
     if value is None or isinstance(value, bool):
@@ -43,10 +43,15 @@ def to_plain(value: Any, depth: int = 0) -> Any:
     if isinstance(value, (int, np.integer)) and abs(int(value)) < 2**53:
         return int(value)
     if isinstance(value, torch.Tensor):
-        return torch.Tensor.detach(value).cpu().to(torch.float64).numpy().copy()
+        value = torch.Tensor.detach(value).cpu()
+        integer = not value.dtype.is_floating_point and not value.dtype.is_complex \
+            and value.dtype != torch.bool
+        return value.to(torch.int64 if integer else torch.float64).numpy().copy()
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biuf":
             raise NotPlainData(f"an array of dtype {value.dtype}, not of numbers")
+        if value.dtype.kind in "iu" and channel.fits_int64(value):
+            return np.asarray(value, dtype=np.int64)
         return np.asarray(value, dtype=np.float64)
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value)
@@ -225,15 +230,18 @@ class Session:
     def call(self, name: str, args: list[Any], wrt: list[int] | None = None,
              tensors: list[int] | None = None) -> dict[str, Any]:
         """Call a student function as their notebook or hw0.py would. The arguments at the
-        positions in `tensors` go in as float64 torch tensors, the others as sent (numpy
-        arrays, Python floats); with `wrt` (positions among `tensors`) those tensors require
-        grad and the reply is {"value", "grads"}: the Jacobian of the output with respect to
-        each (None: no gradient reached the output). Otherwise the reply is `answer`. An
+        positions in `tensors` go in as torch tensors (int64 for an integer array or an int,
+        float64 otherwise), the others as sent (numpy arrays, Python floats and ints); with
+        `wrt` (positions among `tensors`, never an integer one) those tensors require grad
+        and the reply is {"value", "grads"}: the Jacobian of the output with respect to each
+        (None: no gradient reached the output). Otherwise the reply is `answer`. An
         array or tensor argument the function changed in place is named in the reply's
         "modified" (the student's parameter names): the grader tells them so."""
         tensors, wrt = _positions(tensors, args, "tensors"), _positions(wrt, args, "wrt")
         if not set(wrt) <= set(tensors):
             raise ProtocolError("wrt must name arguments that are tensors")
+        if any(_integer(args[i]) for i in wrt):
+            raise ProtocolError("wrt must name float arguments: an integer has no gradient")
         if name not in self.names:
             return answer({"__missing__": name})
         fn = self.names[name]
@@ -248,7 +256,8 @@ def _call(fn: Any, args: list[Any], tensors: list[int], wrt: list[int]) -> dict[
     function changed in place ("modified")."""
     targs = list(args)
     for i in tensors:
-        targs[i] = torch.tensor(args[i], dtype=torch.float64, requires_grad=i in wrt)
+        dtype = torch.int64 if _integer(args[i]) else torch.float64
+        targs[i] = torch.tensor(args[i], dtype=dtype, requires_grad=i in wrt)
     before = {i: torch.Tensor.detach(a).clone() if isinstance(a, torch.Tensor) else a.copy()
               for i, a in enumerate(targs) if isinstance(a, (np.ndarray, torch.Tensor))}
     with PrecisionWatch() as watch:
@@ -296,6 +305,11 @@ def _reply(out: Any, targs: list[Any], wrt: list[int], single: bool) -> dict[str
     shaped = [j.reshape(tuple(out.shape) + tuple(targs[i].shape))
               for j, i in zip(jac, wrt, strict=True)]
     return answer(out, {"value": to_plain(out), "grads": shaped}, single)
+
+
+def _integer(arg: Any) -> bool:
+    """An int or an integer array as the channel delivers it (int64)."""
+    return type(arg) is int or (isinstance(arg, np.ndarray) and arg.dtype == np.int64)
 
 
 class ProtocolError(ValueError):

@@ -167,15 +167,17 @@ name = "{PACKAGE}"
 
 
 def record() -> dict:
-    """The reference's outputs on the kit's public inputs: each kit-FULL check of hw0.py runs
-    on the reference (as the student, in a spawned worker) with a Recording active. A
-    check the reference fails stops the build."""
+    """The kit's public inputs and the reference's outputs on them: the inputs chosen among
+    the grader's to fail every mutant the grader kills (staff/kitagree.py), then each
+    kit-FULL check of hw0.py runs on the reference (as the student, in a spawned worker)
+    with a Recording active. A check the reference fails stops the build."""
     from autograder.checks import HW0_PY, all_checks, fixtures, reference_module
     from autograder.checks.policy import FULL
     from autograder.engine.student import Student
     from autograder.kit.engine import NoUser, SpawnZygote
+    from autograder.staff.kitagree import chosen_inputs
 
-    recording = fixtures.Recording(reference_module())
+    recording = fixtures.Recording(reference_module(), chosen=chosen_inputs())
     with tempfile.TemporaryDirectory(prefix="hw0-kit-") as tmp:
         shutil.copy(PROJECT / "reference" / HW0_PY, Path(tmp) / HW0_PY)
         zygote = SpawnZygote(preload=[Path(tmp) / HW0_PY])

@@ -6,7 +6,9 @@ loss_fn_binary) with operators.py, sets aside those equivalent to the reference 
 sample (equivalence.py, in spawned processes), grades the others in parallel with the batch
 engine (one grader, one zygote, per core; an hw0.py mutant is graded alone, without the
 notebook), and prints per part: mutants, killed, equivalent, survived, and each survivor's
-one-line diff. Exit status 1 when a survivor is not equivalent. The whole analysis also
+one-line diff, then "kit agrees: N/M": of the M killed hw0.py mutants that fail a test the
+kit runs in full, the N its recorded inputs fail there too (kitagree.py). Exit status 1 when
+a survivor is not equivalent or the kit misses one. The whole analysis also
 reports how often the feedback of a killed hw0.py mutant the misconceptions table does not
 list names a likely cause, and whether each named cause is true of the mutant (audit.py).
 """
@@ -231,8 +233,8 @@ def table(mutants: list[Mutant], equivalent: set[str], graded: dict[str, dict[st
 def run(jobs: int | None = None, files: tuple[str, ...] = FILES,
         fast: bool = False, audit_causes: bool = True) -> int:
     """The whole analysis (the fast slice: one mutant per operator per part). Prints the
-    table; exit status 1 on a survivor that is not equivalent, 2 when the reference itself
-    loses points."""
+    table; exit status 1 on a survivor that is not equivalent or a killed hw0.py mutant the
+    kit passes, 2 when the reference itself loses points."""
     mutants = generate(files)
     per_file = ", ".join(f"{f}: {sum(m.file == f for m in mutants)}" for f in files)
     print(f"{len(mutants)} mutants ({per_file}); setting aside equivalent ones", flush=True)
@@ -262,4 +264,12 @@ def run(jobs: int | None = None, files: tuple[str, ...] = FILES,
         from autograder.staff import audit
 
         print("\n" + audit.report(mutants, equivalent, graded, jobs))
-    return 1 if survivors else 0
+    agrees = True
+    if HW0_PY in files:  # every killed hw0.py mutant fails the kit's full rows it failed
+        from autograder.staff import kitagree
+
+        rows = kitagree.killed_rows(mutants, graded, graded[reference_of(HW0_PY)])
+        agree, total, lines = kitagree.agreement(rows, jobs)
+        print(f"\nkit agrees: {agree}/{total}" + "".join(f"\n  {line}" for line in lines))
+        agrees = agree == total
+    return 1 if survivors or not agrees else 0
