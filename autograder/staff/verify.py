@@ -268,6 +268,10 @@ def verify(mutants_file: Path | None = None, jobs: int | None = None) -> bool:
     print(table(rows))
     failed = sum(not ok for *_, ok in rows)
     print(f"\n{len(rows) - failed} ok, {failed} failed")
+    if mutants_file is None:  # the whole library: what the datasheet publishes
+        from autograder.staff import datasheet
+
+        datasheet.record("verify", datasheet.verify_data(mutants_list, rows))
     return failed == 0
 
 
