@@ -9,6 +9,16 @@ import pytest
 
 from autograder.checks.misconceptions import MUTANTS
 from autograder.staff import datasheet
+from tests.conftest import run_cli
+
+
+def test_the_published_datasheet_is_the_record_of_this_tree() -> None:
+    done = run_cli("datasheet", "--check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    whole = json.loads(datasheet.RECORD.read_text())
+    assert whole["verify"]["failed"] == 0 and whole["mutate"]["parts"]
+    page = datasheet.PAGE.read_text()
+    assert "| q1 |" in page and "ratios" in page
 
 
 @pytest.fixture
