@@ -4,7 +4,9 @@ slice (one mutant per operator per part) is graded and killed."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -64,16 +66,19 @@ def test_equivalence_sets_aside_a_commuted_product_but_not_the_kink() -> None:
     assert not equivalence.equivalent(HW0_PY, kink, reference)
 
 
-def test_the_fast_slice_is_graded_and_killed() -> None:
+def test_the_fast_slice_is_graded_and_killed(tmp_path: Path) -> None:
     """One mutant per operator per part of hw0.py, one per part of the notebook: every one
     loses a point (exit status 0, no survivor)."""
-    done = run_cli("mutate", "--fast", "-j", "2")
+    done = run_cli("mutate", "--fast", "-j", "2",
+                   env={"HW0_DATASHEET_RECORD": str(tmp_path / "record.json")})
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     rows = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()
             if re.match(r"(q\d\w*|all) +\d", line)}
     assert set(rows) == PARTS | {"all"}
     mutants, killed, equivalent, correct, survived = map(int, rows["all"])
     assert mutants == killed > 20 and equivalent == correct == survived == 0
+    recorded = json.loads((tmp_path / "record.json").read_text())["mutate"]
+    assert recorded["fast"] and set(recorded["parts"]) == PARTS
 
 
 def test_only_a_reviewed_correct_alternative_is_accepted() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,8 @@ from autograder.staff import margins, verify
 from tests.conftest import run_cli
 
 
-def test_verify_passes_and_lists_every_mutant() -> None:
-    done = run_cli("verify")
+def test_verify_passes_and_lists_every_mutant(tmp_path: Path) -> None:
+    done = run_cli("verify", env={"HW0_DATASHEET_RECORD": str(tmp_path / "record.json")})
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     rows = {line.split()[1]: line for line in done.stdout.splitlines()
             if line.startswith("(d) ")}
@@ -21,6 +22,7 @@ def test_verify_passes_and_lists_every_mutant() -> None:
     assert all(line.endswith(" ok") for line in rows.values())
     assert "(e) same results twice" in done.stdout and " 0 failed" in done.stdout
     assert "kill matrix: " in done.stdout
+    assert json.loads((tmp_path / "record.json").read_text())["verify"]["failed"] == 0
     assert sum(line.startswith("(f) ") for line in done.stdout.splitlines()) == 2 * len(
         margins.TOLERANCES) + len(margins.Q5_TOLERANCES)
 

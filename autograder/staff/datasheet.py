@@ -13,13 +13,17 @@ reference changed since verify or mutate measured them.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from autograder import identity
 
-RECORD = identity.PROJECT / "docs" / "datasheet.json"
+# The suite's own verify and mutate runs record elsewhere (the published record stays as the
+# release's runs left it).
+RECORD = Path(os.environ.get("HW0_DATASHEET_RECORD", identity.PROJECT / "docs" / "datasheet.json"))
 PAGE = identity.PROJECT / "docs" / "datasheet.md"
 MEASURED = ("autograder/checks", "reference")  # what the measurements depend on
 
