@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fast", action="store_true", help="one mutant per operator per part")
     p.add_argument("--only", choices=["hw0.py", "color_organ_learning.ipynb"], default=None,
                    help="mutate this file only")
+    p = sub.add_parser("datasheet", help="staff: write docs/datasheet.md from what verify and "
+                       "mutate recorded (docs/datasheet.json)")
+    p.add_argument("--check", action="store_true", help="only report whether it is stale")
     p = sub.add_parser("build-zip", help="the autograder.zip to upload to Gradescope")
     p.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"))
     p.add_argument("--force", action="store_true",
@@ -103,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
 
         files = (args.only,) if args.only else mutate.FILES
         return mutate.run(args.jobs, files, fast=args.fast)
+    if args.command == "datasheet":
+        from autograder.staff import datasheet
+
+        return datasheet.main(args.check)
     if args.command == "example":
         from autograder.staff import example
 

@@ -21,10 +21,14 @@ from pathlib import Path
 
 import pytest
 
+from autograder.checks import HW0_PY, all_checks
 from autograder.staff import diff, export, plots, reports
 from tests.conftest import PROJECT, run_cli
 
 REFERENCE = (PROJECT / "reference" / "hw0.py").read_text()
+# Totals of an hw0.py-only submission, from the checks: full, and without q4c's points.
+HW0_TOTAL = f"{sum(c.max_score for c in all_checks() if c.file == HW0_PY):g}"
+LOST_Q4C = f"{float(HW0_TOTAL) - sum(c.max_score for c in all_checks() if c.part == 'q4c'):g}"
 WRONG_ELBOWS = REFERENCE.replace("return -b / W1", "return b / W1")  # loses q4c only
 METADATA = """\
 submission_1001:
@@ -167,8 +171,8 @@ def test_diff_shows_exactly_the_changed_scores(graded: dict) -> None:
     changed = [line.split() for line in done.stdout.splitlines()[2:]]
     assert done.stdout.splitlines()[0] == "2 student(s) with changed scores."
     assert [(c[0], c[-3], c[-2], c[-1]) for c in changed] == [
-        ("Alan", "q4c", "0", "1"), ("Alan", "total", "26", "27"),
-        ("Grace", "q4c", "0", "1"), ("Grace", "total", "26", "27")]
+        ("Alan", "q4c", "0", "1"), ("Alan", "total", LOST_Q4C, HW0_TOTAL),
+        ("Grace", "q4c", "0", "1"), ("Grace", "total", LOST_Q4C, HW0_TOTAL)]
     same = run_cli("diff", graded["out"], graded["out"])
     assert (same.returncode, same.stdout) == (0, "No score changed.\n")
 
@@ -199,7 +203,7 @@ def test_diff_names_the_student_whose_counted_submission_changed(graded: dict) -
     lines = done.stdout.splitlines()
     assert lines[0] == "1 student(s) with changed scores."
     assert [line.split()[-3:] for line in lines[2:4]] == [["q4c", "1", "0"],
-                                                          ["total", "27", "26"]]
+                                                          ["total", HW0_TOTAL, LOST_Q4C]]
     assert lines[4:] == ["counted submission changed: Ada Lovelace (SID 3031000001, "
                          "submission_2001), was submission_1001"]
 

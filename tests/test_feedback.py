@@ -14,7 +14,15 @@ import numpy as np
 import pytest
 
 from autograder import results
-from autograder.checks import Mismatch, all_checks, assert_close, precision, show
+from autograder.checks import (
+    HW0_PY,
+    Mismatch,
+    all_checks,
+    assert_close,
+    precision,
+    reference_module,
+    show,
+)
 from autograder.checks.misconceptions import LIKELY, MUTANTS, diagnose
 from autograder.engine.answers import SubmissionError
 from autograder.mdtext import text_of
@@ -24,11 +32,13 @@ from tests.local_student import LocalStudent
 
 REFERENCE = (PROJECT / "reference" / "hw0.py").read_text()
 CHECKS = {c.number: c for c in all_checks()}
-NUMERIC = {"gd_step": "1.1", "gd_iterates": "1.2", "max_stable_lr": "1.3",
-           "step_growth_bound": "1.4", "error_bound": "1.5", "gamma_from_sigma": "2.1",
-           "augment": "2.2", "ols": "2.3", "map_estimate": "2.4", "elbows": "4.13",
-           "sgd_new_elbows": "4.14"}
-HW0_NUMERIC = [*NUMERIC.values(), "2.5"]
+# From the checks: each hw0.py test of a reference function (its title's contract name), and
+# the tests that call the functions without being one's own (2.5: augmentation is ridge).
+_HW0_CHECKS = [c for c in all_checks() if c.file == HW0_PY]
+NUMERIC = {c.title.split(":")[0]: c.number for c in _HW0_CHECKS
+           if callable(getattr(reference_module(), c.title.split(":")[0], None))}
+HW0_NUMERIC = [*NUMERIC.values(), *(c.number for c in _HW0_CHECKS
+                                    if c.uses and c.number not in NUMERIC.values())]
 
 
 def outcome(student: LocalStudent, number: str) -> tuple[bool, str]:

@@ -4,13 +4,18 @@ slice (one mutant per operator per part) is graded and killed."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
-from autograder.checks import HW0_PY, NOTEBOOK
+from autograder.checks import HW0_PY, NOTEBOOK, all_checks
 from autograder.staff import equivalence, mutate, operators, template
 from tests.conftest import run_cli
+
+# Every part mutate declares a mutated region for, each a part of the checks.
+PARTS = {*mutate.HW0_PARTS.values(), *mutate.NOTEBOOK_PARTS.values()}
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +31,7 @@ def test_each_student_slip_is_made(generated: list[mutate.Mutant]) -> None:
         assert (HW0_PY, slip) in made
     for slip in ("sum_for_mean", "two_pi_forgotten", "numpy_for_torch", "sqrt_forgotten"):
         assert (NOTEBOOK, slip) in made
-    assert {m.part for m in generated} == {"q1", "q2", "q4c", "q4d", "q5e", "q5f", "q5g"}
+    assert {m.part for m in generated} == PARTS <= {c.part for c in all_checks()}
 
 
 def test_mutants_change_solution_code_only(generated: list[mutate.Mutant]) -> None:
@@ -61,16 +66,19 @@ def test_equivalence_sets_aside_a_commuted_product_but_not_the_kink() -> None:
     assert not equivalence.equivalent(HW0_PY, kink, reference)
 
 
-def test_the_fast_slice_is_graded_and_killed() -> None:
+def test_the_fast_slice_is_graded_and_killed(tmp_path: Path) -> None:
     """One mutant per operator per part of hw0.py, one per part of the notebook: every one
     loses a point (exit status 0, no survivor)."""
-    done = run_cli("mutate", "--fast", "-j", "2")
+    done = run_cli("mutate", "--fast", "-j", "2",
+                   env={"HW0_DATASHEET_RECORD": str(tmp_path / "record.json")})
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     rows = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()
             if re.match(r"(q\d\w*|all) +\d", line)}
-    assert set(rows) == {"q1", "q2", "q4c", "q4d", "q5e", "q5f", "q5g", "all"}
+    assert set(rows) == PARTS | {"all"}
     mutants, killed, equivalent, correct, survived = map(int, rows["all"])
     assert mutants == killed > 20 and equivalent == correct == survived == 0
+    recorded = json.loads((tmp_path / "record.json").read_text())["mutate"]
+    assert recorded["fast"] and set(recorded["parts"]) == PARTS
     # The kit, on its recorded inputs, fails each killed hw0.py mutant on its full rows too.
     agree = re.search(r"^kit agrees: (\d+)/(\d+)$", done.stdout, re.MULTILINE)
     assert agree and agree[1] == agree[2] and int(agree[2]) > 10, done.stdout[-3000:]

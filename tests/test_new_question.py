@@ -61,8 +61,10 @@ MUTANTS = '''
 MUTANTS += [
     _hw0("q7_mean_of_empty_slice", "return float(np.mean(x))",
          "return float(np.mean(x[len(x):]))", "7.1",
-         cause="this is what the mean of an empty slice gives (NaN): x[len(x):] is empty."),
-    _hw0("q7_mean_by_sum", "return float(np.mean(x))", "return float(np.sum(x) / len(x))"),
+         cause="this is what the mean of an empty slice gives (NaN): x[len(x):] is empty.",
+         at="q7_mean"),
+    _hw0("q7_mean_by_sum", "return float(np.mean(x))", "return float(np.sum(x) / len(x))",
+         at="q7_mean"),
 ]
 '''
 ONLY_Q7 = '''from autograder.checks.misconceptions import MUTANTS as ALL

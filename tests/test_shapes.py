@@ -13,7 +13,7 @@ from autograder.checks.misconceptions import MUTANTS
 from autograder.checks.shapes import shape_cause, shape_causes
 from autograder.engine.worker import to_plain
 from autograder.staff import buildkit, equivalence
-from autograder.staff.audit import DIAGNOSED
+from autograder.staff.audit import diagnosed
 
 
 def _run(namespace: object, function: str, args: tuple) -> object:
@@ -37,7 +37,7 @@ def test_correct_work_never_gets_a_shape_cause(single: bool) -> None:
     named = []
     for name, module in _correct_variants():
         for function, args in equivalence.sample(HW0_PY):
-            if function not in DIAGNOSED:
+            if function not in diagnosed():
                 continue
             with np.errstate(all="ignore"):
                 try:

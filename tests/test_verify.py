@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,8 @@ from autograder.staff import margins, verify
 from tests.conftest import run_cli
 
 
-def test_verify_passes_and_lists_every_mutant() -> None:
-    done = run_cli("verify")
+def test_verify_passes_and_lists_every_mutant(tmp_path: Path) -> None:
+    done = run_cli("verify", env={"HW0_DATASHEET_RECORD": str(tmp_path / "record.json")})
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     rows = {line.split()[1]: line for line in done.stdout.splitlines()
             if line.startswith("(d) ")}
@@ -21,6 +22,7 @@ def test_verify_passes_and_lists_every_mutant() -> None:
     assert all(line.endswith(" ok") for line in rows.values())
     assert "(e) same results twice" in done.stdout and " 0 failed" in done.stdout
     assert "kill matrix: " in done.stdout
+    assert json.loads((tmp_path / "record.json").read_text())["verify"]["failed"] == 0
     assert sum(line.startswith("(f) ") for line in done.stdout.splitlines()) == 2 * len(
         margins.TOLERANCES) + len(margins.Q5_TOLERANCES)
 
@@ -30,7 +32,8 @@ def test_verify_fails_when_a_mutant_claims_the_wrong_part(tmp_path: Path) -> Non
     claims.write_text(
         "from autograder.checks.misconceptions import _hw0\n"
         "MUTANTS = [_hw0('claims_2_4_but_breaks_1_3', 'return 2.0 / alpha**2',\n"
-        "                'return 1.0 / alpha**2', '2.4', 'is wrong for this F')]\n")
+        "                'return 1.0 / alpha**2', '2.4', 'is wrong for this F',\n"
+        "                at='max_stable_lr')]\n")
     done = run_cli("verify", "--mutants", claims)
     assert done.returncode == 1
     lines = done.stdout.splitlines()
@@ -67,7 +70,7 @@ def _results(failed: dict[str, str]) -> dict:
 
 
 def test_a_missing_feedback_phrase_is_named() -> None:
-    mutant = _hw0("says_something_else", "x", "y", "1.1", "Smallest failing input")
+    mutant = _hw0("says_something_else", "x", "y", "1.1", "Smallest failing input", at="gd_step")
     _, expected, got, ok = verify.mutant_row(mutant, _results({"1.1": "gd_step is wrong."}))
     assert (expected, ok) == ("1.1", False)
     assert got == '1.1; feedback lacks "Smallest failing input"'
@@ -76,7 +79,7 @@ def test_a_missing_feedback_phrase_is_named() -> None:
 
 
 def test_a_row_names_the_tests_that_differ_from_the_claim() -> None:
-    mutant = _hw0("claims_two", "x", "y", "1.4 1.5")
+    mutant = _hw0("claims_two", "x", "y", "1.4 1.5", at="error_bound")
     _, expected, got, ok = verify.mutant_row(mutant, _results({"1.5": "", "1.10": ""}))
     assert (expected, ok) == ("1.4 1.5", False)
     assert got == "1.5; passes 1.4"  # 1.10 is no test; the notebook's are not its claim
@@ -86,7 +89,7 @@ def test_a_row_names_the_tests_that_differ_from_the_claim() -> None:
 
 
 def test_a_test_no_variant_fails_is_a_named_failed_row() -> None:
-    mutant = _hw0("kills_1_4", "x", "y", "1.4")
+    mutant = _hw0("kills_1_4", "x", "y", "1.4", at="step_growth_bound")
     rows = verify.unkilled_rows([mutant], {"mutant-kills_1_4": _results({"1.4": ""})})
     numbers = [r[0].split()[-1] for r in rows]
     assert "1.4" not in numbers and {"1.1", "3.2", "4.14", "5.4"} <= set(numbers)
@@ -99,7 +102,7 @@ def test_a_tolerance_loosened_past_its_nearest_wrong_variant_fails_its_margin_ro
         monkeypatch: pytest.MonkeyPatch) -> None:
     # The issue's finding: Q1's RTOL loosened from 1e-9 to 1e-3 passed verify.
     check, _, got, ok = margins.margin(margins._q1(), single=False)
-    assert ok and "gd_step_gradient_in_float32" in got, got
+    assert ok and "gd_step_eta_off_by_4e_9" in got, got
     monkeypatch.setattr(q1, "RTOL", 1e-3)
     check, _, got, ok = margins.margin(margins._q1(), single=False)
     assert not ok and got.endswith("the nearest wrong variant passes"), got
@@ -107,7 +110,37 @@ def test_a_tolerance_loosened_past_its_nearest_wrong_variant_fails_its_margin_ro
     # and 5.4 accepting any positive q5c_resistor
     monkeypatch.setattr(q5, "MAGNITUDE_TOLERANCE", float("inf"))
     row = next(r for r in margins.q5_rows() if "MAGNITUDE_TOLERANCE" in r[0])
-    assert not row[3] and "(q5c_two_percent_off): the nearest wrong variant passes" in row[2]
+    assert not row[3] and row[2].endswith("(q5c_two_percent_off); ratios 0 and 0: the nearest "
+                                          "wrong variant passes")
+
+
+def declared_tolerances() -> list[tuple[object, str]]:
+    """Every tolerance verify's (f) holds: (module, constant name)."""
+    from autograder.checks import precision
+
+    return ([make().constant for make in margins.TOLERANCES] + [(precision, "SINGLE_RTOL")]
+            + [(q5, constant) for constant, _, _ in margins.Q5_TOLERANCES])
+
+
+def test_every_tolerance_loosened_tenfold_fails_its_margin_rows(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The issue's finding: Q2's RTOL 1e-6 -> 1e-3 and Q4's ELBOW_RTOL 1e-8 -> 1e-5 passed
+    # verify, their nearest wrong variants being at 1.8 and 4e-2.
+    assert all(ok for *_, ok in margins.rows())
+    declared = declared_tolerances()
+    assert len(declared) == 9
+    for module, constant in declared:
+        with monkeypatch.context() as patched:
+            patched.setattr(module, constant, 10 * getattr(module, constant))
+            failed = [row for row in margins.rows() if not row[3]]
+        assert failed, f"{module.__name__}.{constant} 10x looser passes verify's (f)"
+        assert all(("the nearest wrong variant passes" in got or "within 10x" in got)
+                   for _, _, got, _ in failed), failed
+        if constant != "SINGLE_RTOL":
+            assert any(constant in check for check, *_ in failed)
+    for name in ("Q2 RTOL", "Q4 ELBOW_RTOL"):  # both ratios: worst correct and nearest wrong
+        row = next(r for r in margins.rows() if r[0].startswith(f"(f) {name}"))
+        assert "; ratios " in row[2] and row[1] == "correct <= tolerance < wrong <= 10x"
 
 
 def test_a_tolerance_tightened_below_a_correct_approach_fails_its_margin_row(
@@ -137,14 +170,96 @@ def test_a_mutant_that_no_longer_applies_is_a_named_failed_row(tmp_path: Path) -
     claims = tmp_path / "mutants.py"
     claims.write_text(
         "from autograder.checks.misconceptions import _hw0\n"
-        "MUTANTS = [_hw0('gone_from_the_reference', 'text the reference lacks', 'x', '1.3'),\n"
-        "           _hw0('twice_in_the_reference', 'return', 'yield', '1.3'),\n"
+        "MUTANTS = [_hw0('gone_from_the_reference', 'alpha * 3', 'x', '1.3',\n"
+        "                at='max_stable_lr'),\n"
+        "           _hw0('many_times_in_the_reference', 'w', 'v', '1.2', at='gd_iterates'),\n"
+        "           _hw0('no_such_function', 'F', 'F.T', '1.1', at='gd_stepp'),\n"
         "           _hw0('still_applies', 'return 2.0 / alpha**2', 'return 1.0 / alpha**2',\n"
-        "                '1.3')]\n")
+        "                '1.3', at='max_stable_lr')]\n")
     made, rows = verify.prepare_mutants(verify.load_mutants(claims), tmp_path / "root")
     assert [m.name for m in made] == ["still_applies"]
     assert (tmp_path / "root" / "mutant-still_applies" / "hw0.py").is_file()
-    assert [r[0] for r in rows] == ["(d) gone_from_the_reference", "(d) twice_in_the_reference"]
-    assert all(r[2].startswith("mutant not applied: ") and not r[3] for r in rows)
-    assert "not once in hw0.py" in rows[0][2]
-    assert "mutant not applied" in verify.table(rows)
+    assert [r[0] for r in rows] == ["(d) variants of max_stable_lr",
+                                    "(d) variants of gd_iterates", "(d) variants of gd_stepp"]
+    assert all(r[2].startswith("1 not applied: variant ") and not r[3] for r in rows)
+    assert "`alpha * 3` is not in max_stable_lr of hw0.py" in rows[0][2]
+    assert "`w` is 3 times in gd_iterates of hw0.py" in rows[1][2]
+    assert "gd_stepp of hw0.py is not there" in rows[2][2]
+    assert "so no variant fails 1.2" in rows[1][2] and "so no variant fails" not in rows[0][2]
+    assert "not applied" in verify.table(rows)
+
+
+RIDGE = "np.linalg.solve(X.T @ X + np.linalg.inv(Sigma), X.T @ y)"
+
+
+def _edited_reference(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str
+                      ) -> str:
+    """reference/ copied with one edit to hw0.py, and made the reference of this process."""
+    from autograder.checks import misconceptions, reference_module
+
+    folder = tmp_path / "reference"
+    folder.mkdir()
+    for source in misconceptions.REFERENCE_DIR.iterdir():
+        if source.is_file():
+            (folder / source.name).write_bytes(source.read_bytes())
+    text = (folder / "hw0.py").read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (folder / "hw0.py").write_text(text.replace(old, new), encoding="utf-8")
+    monkeypatch.setattr(misconceptions, "REFERENCE_DIR", folder)
+    misconceptions.mutated.cache_clear()
+    reference_module.cache_clear()
+    margins.evidence.cache_clear()
+    return text
+
+
+@pytest.fixture
+def fresh_caches():
+    """The reference and its variants are cached per process: clear them after the test."""
+    from autograder.checks import misconceptions, reference_module
+
+    yield
+    misconceptions.mutated.cache_clear()
+    reference_module.cache_clear()
+    margins.evidence.cache_clear()
+
+
+def test_a_reformatted_reference_still_takes_every_variant(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_caches: None) -> None:
+    # The syntax tree anchors them: spacing, line breaks and comments do not matter.
+    _edited_reference(tmp_path, monkeypatch, RIDGE,
+                      "np.linalg.solve(X.T@X  +  np.linalg.inv( Sigma ),  # the ridge\n"
+                      "                           X.T @ y)")
+    made, rows = verify.prepare_mutants(MUTANTS, tmp_path / "root")
+    assert not rows and len(made) == len(MUTANTS)
+    text = (tmp_path / "root" / "mutant-map_estimate_sigma_not_inverted" / "hw0.py").read_text()
+    assert "np.linalg.solve(X.T @ X + Sigma,  # the ridge" in text
+
+
+def test_the_natural_ridge_edit_is_one_named_row_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_caches: None) -> None:
+    # The issue's edit: verify ended in "ValueError: substring not found" (margins.py) and
+    # dropped the two variants of map_estimate without a word.
+    _edited_reference(tmp_path, monkeypatch, RIDGE,
+                      "np.linalg.solve(X.T @ X + 0.5 * np.linalg.inv(Sigma), X.T @ y)")
+    made, rows = verify.prepare_mutants(MUTANTS, tmp_path / "root")
+    gone = {m.name for m in MUTANTS if m.at == "map_estimate"}
+    assert len(gone) == 4 and {m.name for m in made} == {m.name for m in MUTANTS} - gone
+    assert [r[0] for r in rows] == ["(d) variants of map_estimate"] and not rows[0][3]
+    assert rows[0][2].startswith("4 not applied: variant map_estimate_sigma_not_inverted: ")
+    assert all(name in rows[0][2] for name in gone) and "so no variant fails 2.4" in rows[0][2]
+    check, _, got, ok = margins.margin(margins._q2(), single=False)  # no traceback
+    assert "map_estimate_sigma_not_inverted" not in got
+
+
+def test_a_broken_reference_is_one_row_per_cause_not_one_per_variant() -> None:
+    # With map_estimate scaled, the reference fails 2.5 and so does every hw0.py variant:
+    # the issue counted 39 "also fails 2.5" rows.
+    ref = _results({"2.5": ""})
+    rows = verify.reference_rows(ref)
+    assert len(rows) == 1 and not rows[0][3] and "fails 2.5" in rows[0][2]
+    assert rows[0][0] == "(b) reference: gamma_from_sigma augment ols"
+    variant = next(m for m in MUTANTS if m.name == "gd_step_ascends")
+    data = _results({"1.1": variant.says, "1.2": variant.says, "2.5": ""})
+    assert verify.mutant_row(variant, data, frozenset({"2.5"}))[2:] == ("1.1 1.2", True)
+    assert "also fails 2.5" in verify.mutant_row(variant, data)[2]
+    assert verify.reference_rows(_results({}))[0][3]

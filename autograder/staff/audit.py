@@ -17,6 +17,7 @@ import re
 import warnings
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -24,8 +25,16 @@ import numpy as np
 from autograder.checks import HW0_PY
 
 _CAUSE = re.compile(r"^Likely cause: (.+)$", re.MULTILINE)
-DIAGNOSED = ("gd_step", "gd_iterates", "max_stable_lr", "step_growth_bound", "error_bound",
-             "gamma_from_sigma", "augment", "ols", "map_estimate", "elbows", "sgd_new_elbows")
+
+
+@cache
+def diagnosed() -> frozenset[str]:
+    """The hw0.py functions whose checks are named for them (a title's contract name), from
+    the checks: a new question's function is audited without a list to edit."""
+    from autograder.checks import all_checks, reference
+
+    names = {c.title.split(":")[0] for c in all_checks() if c.file == HW0_PY}
+    return frozenset(n for n in names if callable(getattr(reference(), n, None)))
 
 
 def _normal(text: str) -> str:
@@ -64,7 +73,7 @@ def true_causes(text: str, causes: list[str]) -> list[bool]:
         return [False for _ in causes]
     by_function: dict[str, list[set[str]]] = {}
     for function, args in equivalence.sample(HW0_PY):
-        if function not in DIAGNOSED:
+        if function not in diagnosed():
             continue
         try:
             given = to_plain(namespace[function](*(equivalence._fresh(a) for a in args)))

@@ -203,9 +203,9 @@ def reference_of(file: str) -> str:
 
 
 def table(mutants: list[Mutant], equivalent: set[str], graded: dict[str, dict[str, Any]]
-          ) -> tuple[str, list[Mutant]]:
-    """The per-part table and the survivors that are neither equivalent nor a reviewed
-    correct alternative (CORRECT: counted as `correct`)."""
+          ) -> tuple[str, list[Mutant], dict[str, Counter]]:
+    """The per-part table, the survivors that are neither equivalent nor a reviewed
+    correct alternative (CORRECT: counted as `correct`), and the table's counts by part."""
     count: dict[str, Counter] = {}
     survivors = []
     for m in mutants:
@@ -227,7 +227,7 @@ def table(mutants: list[Mutant], equivalent: set[str], graded: dict[str, dict[st
     lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
                        enumerate(zip(r, widths, strict=True))) for r in [head, *rows]]
     lines.insert(1, "-" * len(lines[0]))
-    return "\n".join(lines), survivors
+    return "\n".join(lines), survivors, count
 
 
 def run(jobs: int | None = None, files: tuple[str, ...] = FILES,
@@ -250,8 +250,13 @@ def run(jobs: int | None = None, files: tuple[str, ...] = FILES,
     if broken:
         print(f"the reference loses points on {', '.join(broken)}: fix that first (verify).")
         return 2
-    text, survivors = table(mutants, equivalent, graded)
+    text, survivors, count = table(mutants, equivalent, graded)
     print(text)
+    if files == FILES:  # both files: what the datasheet publishes
+        from autograder.staff import datasheet
+
+        datasheet.record("mutate", {"fast": fast, "parts": {p: dict(c) for p, c in
+                                                            sorted(count.items())}})
     right = [m for m in mutants if m.name not in equivalent and m not in survivors
              and not killed(graded[m.name], graded[reference_of(m.file)])]
     if right:

@@ -1,12 +1,14 @@
 """`python -m autograder verify`: the proof a TA runs before release.
 
 (a) the reference satisfies its own properties (the pytest files named below);
-(b) the reference scores full marks; (c) the template scores 0;
+(b) the reference scores full marks (else one row per cause; the variants' rows leave out the
+    tests the reference fails); (c) the template scores 0;
 (d) the kill matrix: every known-wrong variant (autograder/checks/misconceptions.py) fails
     exactly the tests it declares, by number, with the feedback it declares; every correct
     alternative fails none; every test fails at least one known-wrong variant (a test no
     variant fails could stop checking unseen: a named failed row). A variant that no longer
-    applies to the reference is a failed row, named;
+    applies to the reference (its piece is gone from its anchor: anchors.py) is a failed
+    row, one per anchor, naming each such variant;
 (e) two gradings of the same submission give the same results.json (execution_time aside);
 (f) each numeric tolerance lies between the correct approaches' largest error and the
     nearest known-wrong variant's smallest (margins.py).
@@ -107,27 +109,37 @@ def reference_properties(paths: list[str], cwd: Path = PROJECT) -> Row:
 
 def prepare_mutants(mutants: list[Any], root: Path) -> tuple[list[Any], list[Row]]:
     """Write each mutant's file, alone, under root/mutant-<name>. Returns the mutants written
-    and a failed row for each one that cannot be made (its `old` text is not exactly once in
-    the reference, say), so that verify reports it instead of stopping."""
-    made, rows = [], []
+    and, for the ones that cannot be made (their `old` is no longer once in their anchor,
+    anchors.py), one failed row per anchor naming each of its variants and the tests only
+    they failed, so that verify reports them instead of stopping or dropping them."""
+    made, gone = [], {}
     for m in mutants:
         try:
             text = m.apply()
         except (ValueError, LookupError, OSError) as exc:
-            reason = " ".join(str(exc).split())[:160]
-            rows.append((f"(d) {m.name}", names(by_number(m.fails)),
-                         f"mutant not applied: {reason}", False))
+            gone.setdefault(m.at or m.file, []).append((m, " ".join(str(exc).split())))
             continue
         _copy(PROJECT / "reference", root / f"mutant-{m.name}", {m.file: text}, files=())
         made.append(m)
+    still = {n for m in made for n in m.fails}
+    rows = []
+    for at, lost in gone.items():
+        orphaned = {n for m, _ in lost for n in m.fails} - still
+        rows.append((f"(d) variants of {at}", names(by_number({n for m, _ in lost
+                                                               for n in m.fails})),
+                     f"{len(lost)} not applied: " + "; ".join(reason for _, reason in lost)
+                     + (f"; so no variant fails {names(by_number(orphaned))}" if orphaned
+                        else ""), False))
     return made, rows
 
 
-def mutant_row(m: Any, data: dict[str, Any]) -> Row:
+def mutant_row(m: Any, data: dict[str, Any], reference_fails: frozenset[str] = frozenset()
+               ) -> Row:
     """(d): the tests of its file the variant failed against those it declares, naming the
     ones missing (it passed them) and the extra ones, and for a wrong variant whether its
-    failed tests' feedback holds the phrase it declares."""
-    failed = failed_tests(data, m.file)
+    failed tests' feedback holds the phrase it declares. Tests the reference itself fails
+    (`reference_fails`) are its (b) row's, not repeated here."""
+    failed = failed_tests(data, m.file) - (reference_fails - m.fails)
     feedback = "\n".join(text_of(t) for t in data["tests"] if t["number"] in failed)
     said = m.says in feedback if failed & set(m.fails) else True  # else: it says "passes"
     missing, extra = set(m.fails) - failed, failed - set(m.fails)
@@ -142,12 +154,13 @@ def mutant_row(m: Any, data: dict[str, Any]) -> Row:
 
 
 def unkilled_rows(mutants: list[Any], graded: dict[str, dict[str, Any]],
-                  questions: set[str] | None = None) -> list[Row]:
+                  questions: set[str] | None = None, unmade: Iterable[Any] = ()) -> list[Row]:
     """(d): a failed row for each test (of `questions` only, when given: "1", "7") that no
-    known-wrong variant fails (as graded)."""
+    known-wrong variant fails (as graded); a test only `unmade` variants fail is their row's
+    (prepare_mutants)."""
     from autograder.checks import all_checks
 
-    killed: set[str] = set()
+    killed: set[str] = {n for m in unmade for n in m.fails}
     for m in mutants:
         if m.fails and f"mutant-{m.name}" in graded:
             killed |= failed_tests(graded[f"mutant-{m.name}"], m.file)
@@ -190,11 +203,33 @@ def grade(mutants: list[Any], jobs: int | None = None, with_reference: bool = Fa
 
 
 def kill_rows(mutants: list[Any], graded: dict[str, dict[str, Any]],
-              questions: set[str] | None = None) -> list[Row]:
+              questions: set[str] | None = None, unmade: Iterable[Any] = (),
+              reference_fails: frozenset[str] = frozenset()) -> list[Row]:
     """(d): a row per variant, and a failed row per test (of `questions`) that no known-wrong
-    variant fails."""
-    return ([mutant_row(m, graded[f"mutant-{m.name}"]) for m in mutants]
-            + unkilled_rows(mutants, graded, questions))
+    variant fails (`unmade` ones aside: their own row names them)."""
+    return ([mutant_row(m, graded[f"mutant-{m.name}"], reference_fails) for m in mutants]
+            + unkilled_rows(mutants, graded, questions, unmade))
+
+
+def reference_rows(ref: dict[str, Any]) -> list[Row]:
+    """(b): full marks, or one failed row per reference function whose tests it fails,
+    naming them (every variant of that file fails them too: their rows leave them out)."""
+    from autograder.checks import all_checks
+
+    top = sum(t["max_score"] for t in ref["tests"])
+    score = sum(t["score"] for t in ref["tests"])
+    failed = failed_tests(ref)
+    if not failed and score == top > 0:
+        return [("(b) reference", f"{top:g}/{top:g}", f"{score:g}/{top:g}", True)]
+    causes: dict[str, set[str]] = {}
+    for c in all_checks():
+        if c.number in failed:
+            cause = " ".join(c.uses) or c.title.split(":")[0]
+            causes.setdefault(cause, set()).add(c.number)
+    return [(f"(b) reference: {cause}", "passes its tests", f"{score:g}/{top:g}; fails "
+             f"{names(by_number(numbers))} (so does every variant of its file: left out of "
+             "their rows)", False) for cause, numbers in causes.items()] or [
+        ("(b) reference", f"{top:g}/{top:g}", f"{score:g}/{top:g}", False)]
 
 
 def verify(mutants_file: Path | None = None, jobs: int | None = None) -> bool:
@@ -212,16 +247,17 @@ def verify(mutants_file: Path | None = None, jobs: int | None = None) -> bool:
 
     ref, template = graded["reference"], graded["template"]
     top = sum(t["max_score"] for t in ref["tests"])
-    rows.append(("(b) reference", f"{top:g}/{top:g}", f"{ref['score']:g}/{top:g}"
-                 + (f"; fails {names(by_number(failed_tests(ref)))}"
-                    if ref["score"] < top else ""), ref["score"] == top > 0))
+    rows += reference_rows(ref)
     scored = [t["number"] for t in template["tests"] if t["score"] > 0]
     rows.append(("(c) template", f"0/{top:g}", f"{template['score']:g}/{top:g}"
                  + (f"; scores on {names(scored)}" if scored else ""), not scored))
     # A partial MUTANTS file (a question being added) proves the questions it covers.
     covered = None if mutants_file is None else {
         n.split(".")[0] for m in mutants_list for n in m.fails}
-    rows += broken + kill_rows(mutants, graded, covered)
+    made = {m.name for m in mutants}
+    rows += broken + kill_rows(mutants, graded, covered,
+                               [m for m in mutants_list if m.name not in made],
+                               frozenset(failed_tests(ref)))
     again = {t["number"]: t for t in graded["reference-again"]["tests"]}
     differ = [t["number"] for t in ref["tests"] if again.get(t["number"]) != t]
     same = _without_time(ref) == _without_time(graded["reference-again"])
@@ -232,6 +268,10 @@ def verify(mutants_file: Path | None = None, jobs: int | None = None) -> bool:
     print(table(rows))
     failed = sum(not ok for *_, ok in rows)
     print(f"\n{len(rows) - failed} ok, {failed} failed")
+    if mutants_file is None:  # the whole library: what the datasheet publishes
+        from autograder.staff import datasheet
+
+        datasheet.record("verify", datasheet.verify_data(mutants_list, rows))
     return failed == 0
 
 
