@@ -24,10 +24,13 @@ from autograder.engine import clock, namespaces, sandbox, seccomp, student, uids
 from tests.conftest import (
     HOSTILE,
     HOSTILE_GRADED,
+    LISTENING,
     PROJECT,
     Listener,
     copy_reference,
+    exclusive,
     grade_cases,
+    held_sandbox_uids,
     part_scores,
     sandbox_survivors,
 )
@@ -37,6 +40,7 @@ SANDBOX_UIDS = range(uids.UID_BASE, uids.UID_BASE + uids.SLOTS)
 PLANTED_TARGET = Path("/tmp/hw0-hostile-target")  # tests/corpus/hostile/planted_symlinks
 root_only = pytest.mark.skipif(not ROOT, reason="sandbox uids exist only when grading as root")
 linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
+pytestmark = pytest.mark.slow(100)  # the corpus, unless graded already, and two batches
 
 
 def printed(results: dict) -> str:
@@ -53,9 +57,11 @@ def earned(results: dict) -> dict[str, float]:
 
 
 def sandbox_uid_leftovers() -> list[str]:
-    """Processes of a sandbox uid that no running grader owns, and files of those uids in
-    the world-writable folders."""
+    """Processes of a sandbox uid that no running grader owns, and files of the uids no
+    running grader holds (another test's batch on the other xdist worker) in the
+    world-writable folders."""
     found = sandbox_survivors(SANDBOX_UIDS)
+    unheld = set(SANDBOX_UIDS) - held_sandbox_uids()
     for folder in namespaces.WRITABLE_DIRS:
         try:
             entries = list(os.scandir(folder))
@@ -63,7 +69,7 @@ def sandbox_uid_leftovers() -> list[str]:
             continue
         for entry in entries:
             try:
-                if entry.stat(follow_symlinks=False).st_uid in SANDBOX_UIDS:
+                if entry.stat(follow_symlinks=False).st_uid in unheld:
                     found.append(entry.path)
             except OSError:
                 pass
@@ -157,11 +163,13 @@ def graded_without(layers: str, cases: list[str], tmp: Path, reference: bool) ->
     root.mkdir()
     if reference:
         copy_reference(root / "reference")
-    listener = Listener()
-    done = grade_cases(root, out, cases, env={sandbox.DISABLE_ENV: layers})
+    with exclusive(LISTENING):
+        listener = Listener()
+        done = grade_cases(root, out, cases, env={sandbox.DISABLE_ENV: layers})
+        network = listener.received()
     assert done.returncode == 0, done.stderr[-3000:]
     graded = {p.parent.name: json.loads(p.read_text()) for p in out.glob("*/results.json")}
-    return {**graded, "_out": out, "_root": root, "_network": listener.received(),
+    return {**graded, "_out": out, "_root": root, "_network": network,
             "_done": time.monotonic()}
 
 

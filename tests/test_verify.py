@@ -12,6 +12,7 @@ from autograder.staff import margins, verify
 from tests.conftest import run_cli
 
 
+@pytest.mark.slow(230)
 def test_verify_passes_and_lists_every_mutant() -> None:
     done = run_cli("verify")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
