@@ -63,6 +63,7 @@ def py310() -> Path:
     return venv310(python) / "bin" / "python"
 
 
+@pytest.mark.slow(60)  # py310: minutes from PyPI when not cached yet
 def test_the_torch_free_tests_pass_on_python_310(py310: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(PROJECT)}
     env.pop("VIRTUAL_ENV", None)
