@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +30,7 @@ HOSTILE_GRADED = [c for c in HOSTILE_CASES if os.geteuid() == 0
                   or not json.loads((HOSTILE / c / "expect.json").read_text()).get("root_only")]
 FILES = ("hw0.py", "color_organ_learning.ipynb")
 LISTENER_PORT = 47391  # tests/corpus/hostile/network_sockets tries to reach it
+LISTENING = Path(tempfile.gettempdir()) / f"hw0-tests-listener-{LISTENER_PORT}.lock"
 
 
 def run_cli(*args: object, env: dict[str, str] | None = None,
@@ -36,8 +41,22 @@ def run_cli(*args: object, env: dict[str, str] | None = None,
                           env={**os.environ, **(env or {})})
 
 
+@contextlib.contextmanager
+def exclusive(lock: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file `lock` (made if missing) for the block: another
+    xdist worker, or another test run on this machine, waits at the same file."""
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 class Listener:
-    """TCP and UDP sockets on 127.0.0.1:LISTENER_PORT that record whatever reaches them."""
+    """TCP and UDP sockets on 127.0.0.1:LISTENER_PORT that record whatever reaches them.
+    Make it inside `with exclusive(LISTENING):`, so that no two batches that try to reach
+    the port (the corpus, tests/test_hostile_effects.py's) run at once."""
 
     def __init__(self) -> None:
         self.sockets: list[socket.socket] = []
@@ -83,23 +102,58 @@ def _status(pid: str) -> dict[str, str]:
         return dict(line.split(":", 1) for line in f if ":" in line)
 
 
+def _graders() -> set[str]:
+    """The pids of live graders: root processes running autograder."""
+    found = set()
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if int(_status(entry.name)["Uid"].split()[0]) == 0 \
+                    and b"autograder" in (entry / "cmdline").read_bytes():
+                found.add(entry.name)
+        except (OSError, KeyError, ValueError, IndexError):
+            continue
+    return found
+
+
 def sandbox_survivors(uids: range = range(61000, 61256)) -> list[str]:
-    """Processes of a sandbox uid that no running grader owns: a worker whose parent is a
-    live zygote (root, another grader running meanwhile on this machine) does not count."""
-    found = []
+    """Processes of a sandbox uid that no running grader owns: a worker, or a process it
+    started, descending from a live grader (another test's on the other xdist worker, or
+    another grader running meanwhile on this machine) does not count; a process that
+    outlived its grader was handed to init and descends from none."""
+    graders, found = _graders(), []
     for entry in Path("/proc").glob("[0-9]*"):
         try:
             status = _status(entry.name)
             if int(status["Uid"].split()[0]) not in uids or status["State"].strip()[0] == "Z":
                 continue
-            parent = status["PPid"].strip()
-            owner = int(_status(parent)["Uid"].split()[0])
-            cmdline = Path(f"/proc/{parent}/cmdline").read_bytes()
+            ancestor = status["PPid"].strip()
+            while ancestor not in graders and ancestor not in ("0", "1"):
+                ancestor = _status(ancestor)["PPid"].strip()
         except (OSError, KeyError, ValueError, IndexError):
             continue
-        if not (owner == 0 and b"autograder" in cmdline):
-            found.append(f"process {entry.name} (parent {parent})")
+        if ancestor not in graders:
+            found.append(f"process {entry.name} (parent {status['PPid'].strip()})")
     return found
+
+
+def held_sandbox_uids() -> set[int]:
+    """The sandbox uids whose slot a live grader holds now (engine/uids.py's lock files):
+    what they own in the world-writable folders is that grader's to delete when it ends."""
+    from autograder.engine import uids
+
+    held = set()
+    for lock in uids._lock_dir().glob("*.lock"):
+        try:
+            fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            held.add(uids.UID_BASE + int(lock.stem))
+        finally:
+            os.close(fd)
+    return held
 
 
 def hw0_parts() -> set[str]:
@@ -130,8 +184,21 @@ def copy_reference(dest: Path, source: Path = PROJECT / "reference") -> None:
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """name -> results.json of: reference, template, every hostile case and a few odd
-    layouts, graded by `python -m autograder batch` in one run. (The mutants are graded by
-    `python -m autograder verify`: tests/test_verify.py.)"""
+    layouts, graded by `python -m autograder batch` in one run, once per test run: under
+    xdist the first worker that needs it grades it, the other waits and reads it. (The
+    mutants are graded by `python -m autograder verify`: tests/test_verify.py.)"""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's own folder, above each worker's
+    saved = shared / "corpus.json"
+    with exclusive(shared / "corpus.lock"):
+        if not saved.exists():
+            saved.write_text(json.dumps(_grade_corpus(tmp_path_factory), default=str))
+    graded = json.loads(saved.read_text())
+    return {**graded, "_out": Path(graded["_out"]), "_root": Path(graded["_root"])}
+
+
+def _grade_corpus(tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = tmp_path_factory.mktemp("submissions")
     copy_reference(root / "reference")
     copy_reference(root / "template", PROJECT / "student_template")
@@ -142,20 +209,70 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     (root / "layout-nested-near-miss" / "__MACOSX" / "hw0.py").write_text("raise SystemExit")
     (root / "layout-empty").mkdir()
     out = tmp_path_factory.mktemp("results")
-    started = time.monotonic()
-    listener = Listener()
-    done = grade_cases(root, out, HOSTILE_GRADED)
+    with exclusive(LISTENING):
+        started = time.monotonic()
+        listener = Listener()
+        done = grade_cases(root, out, HOSTILE_GRADED)
+        network = listener.received()
     assert done.returncode == 0, done.stderr[-3000:]
     graded = {p.parent.name: json.loads(p.read_text()) for p in out.glob("*/results.json")}
     graded["_seconds"] = time.monotonic() - started
     graded["_out"] = out
     graded["_root"] = root
-    graded["_network"] = listener.received()
+    graded["_network"] = network
     return graded
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow(seconds): the test (with the fixtures it shares) takes about SECONDS "
+        "of wall time on an idle 2-core machine; xdist starts the slowest work first")
+    config.addinivalue_line(
+        "markers", "alone: under xdist no other test runs meanwhile (a grader run without "
+        "namespaces: another grader of this checkout restores our folders' modes as it ends)")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Under xdist every test holds a lock of the run shared, an `alone` test exclusively
+    (set-up and tear-down of the fixtures it makes included); a gate in front keeps the
+    other workers from starving a test that waits to be alone."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        yield
+        return
+    base = Path(tempfile.gettempdir()) / f"hw0-tests-{os.getppid()}"  # the xdist controller
+    gate, held = (os.open(f"{base}.{n}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                  for n in ("gate", "run"))
+    try:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        fcntl.flock(held, fcntl.LOCK_EX if item.get_closest_marker("alone") else fcntl.LOCK_SH)
+        fcntl.flock(gate, fcntl.LOCK_UN)
+        yield
+    finally:
+        os.close(held)
+        os.close(gate)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Order the files by their `slow` marks, the slowest first: xdist (`--dist loadfile`)
+    hands each worker a whole file at a time, so a long file started last would leave the
+    other worker idle at the end."""
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+
+    def seconds(work: list[pytest.Item]) -> float:
+        return max((m.args[0] for i in work for m in i.iter_markers("slow")), default=0.0)
+
+    items[:] = [i for work in sorted(files.values(), key=seconds, reverse=True) for i in work]
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """A whole-suite run that passed stamps the tree for build-zip (staff/stamp.py)."""
+    """A whole-suite run that passed stamps the tree for build-zip (staff/stamp.py); under
+    xdist the controller does, not its workers."""
+    if hasattr(session.config, "workerinput"):
+        return
     option = session.config.option
     whole = (not session.config.args or session.config.args == ["tests"]) \
         and not option.keyword and not option.markexpr

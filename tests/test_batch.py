@@ -128,6 +128,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "out2": tmp / "out2", "out3": tmp / "out3"}
 
 
+@pytest.mark.slow(60)  # graded: three batch runs
 def test_the_zip_gives_one_row_per_student_with_their_identity(graded: dict) -> None:
     assert graded["first"].returncode == 0, graded["first"].stderr[-2000:]
     rows = student_rows(graded["out"] / "scores.csv")

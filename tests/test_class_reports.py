@@ -62,6 +62,7 @@ def without_time(path: Path) -> dict:
     return data
 
 
+@pytest.mark.slow(40)  # graded: the export whole, then in three slices
 def test_three_slices_merged_are_one_batch_byte_for_byte(graded: dict[str, Path]) -> None:
     whole, merged = graded["whole"], graded["merged"]
     slices = [sorted(p.name for p in (graded["slices"] / str(k)).glob("submission_*"))

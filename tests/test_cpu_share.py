@@ -31,7 +31,8 @@ from benchmarks import box
 from tests.conftest import HOSTILE, PROJECT, copy_reference, part_scores
 
 REASON = box.unavailable()
-pytestmark = pytest.mark.skipif(REASON is not None, reason=f"no cgroup box: {REASON}")
+pytestmark = [pytest.mark.skipif(REASON is not None, reason=f"no cgroup box: {REASON}"),
+              pytest.mark.slow(160)]  # both boxes (boxed): long, but half a CPU each
 NOTEBOOK = "color_organ_learning.ipynb"
 CELL_SECONDS = 10  # HW0_CELL_SECONDS of the time-wasters' batch
 TIME_WASTERS = ["infinite_loop_in_one_function", "fork_bomb", "memory_bomb"]

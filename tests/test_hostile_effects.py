@@ -24,10 +24,13 @@ from autograder.engine import clock, namespaces, sandbox, seccomp, student, uids
 from tests.conftest import (
     HOSTILE,
     HOSTILE_GRADED,
+    LISTENING,
     PROJECT,
     Listener,
     copy_reference,
+    exclusive,
     grade_cases,
+    held_sandbox_uids,
     part_scores,
     sandbox_survivors,
 )
@@ -37,6 +40,7 @@ SANDBOX_UIDS = range(uids.UID_BASE, uids.UID_BASE + uids.SLOTS)
 PLANTED_TARGET = Path("/tmp/hw0-hostile-target")  # tests/corpus/hostile/planted_symlinks
 root_only = pytest.mark.skipif(not ROOT, reason="sandbox uids exist only when grading as root")
 linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
+pytestmark = pytest.mark.slow(100)  # the corpus, unless graded already, and two batches
 
 
 def printed(results: dict) -> str:
@@ -53,9 +57,11 @@ def earned(results: dict) -> dict[str, float]:
 
 
 def sandbox_uid_leftovers() -> list[str]:
-    """Processes of a sandbox uid that no running grader owns, and files of those uids in
-    the world-writable folders."""
+    """Processes of a sandbox uid that no running grader owns, and files of the uids no
+    running grader holds (another test's batch on the other xdist worker) in the
+    world-writable folders."""
     found = sandbox_survivors(SANDBOX_UIDS)
+    unheld = set(SANDBOX_UIDS) - held_sandbox_uids()
     for folder in namespaces.WRITABLE_DIRS:
         try:
             entries = list(os.scandir(folder))
@@ -63,7 +69,7 @@ def sandbox_uid_leftovers() -> list[str]:
             continue
         for entry in entries:
             try:
-                if entry.stat(follow_symlinks=False).st_uid in SANDBOX_UIDS:
+                if entry.stat(follow_symlinks=False).st_uid in unheld:
                     found.append(entry.path)
             except OSError:
                 pass
@@ -157,11 +163,13 @@ def graded_without(layers: str, cases: list[str], tmp: Path, reference: bool) ->
     root.mkdir()
     if reference:
         copy_reference(root / "reference")
-    listener = Listener()
-    done = grade_cases(root, out, cases, env={sandbox.DISABLE_ENV: layers})
+    with exclusive(LISTENING):
+        listener = Listener()
+        done = grade_cases(root, out, cases, env={sandbox.DISABLE_ENV: layers})
+        network = listener.received()
     assert done.returncode == 0, done.stderr[-3000:]
     graded = {p.parent.name: json.loads(p.read_text()) for p in out.glob("*/results.json")}
-    return {**graded, "_out": out, "_root": root, "_network": listener.received(),
+    return {**graded, "_out": out, "_root": root, "_network": network,
             "_done": time.monotonic()}
 
 
@@ -178,6 +186,7 @@ def uid_only(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 @root_only
 @linux
+@pytest.mark.alone  # no mount namespace: our folders' modes must hold
 def test_without_namespaces_seccomp_and_the_uid_still_hold(docker: dict) -> None:
     """Gradescope's docker: no mount or network namespace, so only the uid, lock_down,
     seccomp and the clean-up stand between the student and the machine."""
@@ -203,6 +212,7 @@ def test_without_namespaces_seccomp_and_the_uid_still_hold(docker: dict) -> None
 
 @root_only
 @linux
+@pytest.mark.alone  # no mount namespace: our folders' modes must hold
 def test_with_only_the_uid_and_rlimits_daemons_and_bombs_are_still_stopped(
         uid_only: dict) -> None:
     """Neither namespaces nor seccomp: the fork bomb hits RLIMIT_NPROC, the daemon really

@@ -66,6 +66,7 @@ def test_equivalence_sets_aside_a_commuted_product_but_not_the_kink() -> None:
     assert not equivalence.equivalent(HW0_PY, kink, reference)
 
 
+@pytest.mark.slow(160)
 def test_the_fast_slice_is_graded_and_killed(tmp_path: Path) -> None:
     """One mutant per operator per part of hw0.py, one per part of the notebook: every one
     loses a point (exit status 0, no survivor)."""

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from autograder.checks.misconceptions import _difference
 from tests.conftest import PROJECT
@@ -88,6 +89,7 @@ def test_nan_answers_compare_alike_so_a_nan_variant_can_be_named() -> None:
     assert _difference(1.0, 1.0) == 0 and math.isinf(_difference(None, nan))
 
 
+@pytest.mark.slow(60)
 def test_a_question_added_by_the_recipe_is_graded_verified_and_shipped(tmp_path: Path
                                                                        ) -> None:
     copy = tmp_path / "project"

@@ -19,6 +19,7 @@ from tests.conftest import PROJECT, hw0_parts, run_cli
 from tests.corpus.notebooks.quirks import CELL_SECONDS, QUIRKS, reference
 
 HW0_PARTS = hw0_parts()  # q1 ... q6
+pytestmark = pytest.mark.slow(240)  # the batch of every quirk (graded)
 
 
 @pytest.fixture(scope="module")

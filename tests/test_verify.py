@@ -13,6 +13,7 @@ from autograder.staff import margins, verify
 from tests.conftest import run_cli
 
 
+@pytest.mark.slow(230)
 def test_verify_passes_and_lists_every_mutant(tmp_path: Path) -> None:
     done = run_cli("verify", env={"HW0_DATASHEET_RECORD": str(tmp_path / "record.json")})
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
