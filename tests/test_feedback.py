@@ -591,10 +591,11 @@ def test_a_difference_on_the_checks_own_scale_is_not_called_the_answers_size() -
 
     expected, given = np.array([0.6256, 0.1]), np.array([-5.2757, 0.1])
     with pytest.raises(Mismatch) as caught:
-        assert_close("gd_step(F, y, w, eta)", given, expected, 1e-9, scale=7.7)
+        assert_close("gd_step(F, y, w, eta)", given, expected, 1e-9, scale=7.7,
+                     scale_is="||w|| plus one step's size")
     message = str(caught.value)
     assert "of the answer's size" not in message
-    assert "largest difference 5.9, that is 0.77 times 7.7" in message
+    assert "largest difference 5.9, where ||w|| plus one step's size is 7.7; allowed" in message
     with pytest.raises(Mismatch) as caught:  # no scale of its own: the answer's size
         assert_close("ols(X, y)", given, expected, 1e-9)
     assert "largest difference 9.4 of the answer's size" in str(caught.value)

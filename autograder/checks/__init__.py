@@ -157,12 +157,13 @@ def where_largest(given: Any, expected: Any) -> str:
 
 
 def assert_close(what: str, given: Any, expected: Any, rtol: float,
-                 scale: float | None = None, condition: float = 1.0) -> None:
+                 scale: float | None = None, condition: float = 1.0,
+                 scale_is: str = "the largest expected entry") -> None:
     """Raise Mismatch unless given equals expected under the precision policy (precision.py):
     |given - expected| <= tolerance * scale entrywise, where scale is the size of the
     expected answer unless the caller gives one (1: entries of order one, the difference is
-    said as it is; any other: the largest expected entry, said so), and the tolerance grows
-    with the problem's `condition` number for a single-precision answer."""
+    said as it is; any other is said as `scale_is`, what it measures), and the tolerance
+    grows with the problem's `condition` number for a single-precision answer."""
     if precision.close(given, expected, rtol, scale, condition):
         return
     found = precision.difference(given, expected, scale)
@@ -176,10 +177,9 @@ def assert_close(what: str, given: Any, expected: Any, rtol: float,
     elif scale == 1:  # entries of order 1 (magnitudes of a transfer function)
         gap = f"largest difference {found:.2g}; allowed " \
               + precision.allowed(rtol, given, condition)
-    else:  # the largest expected entry: say the difference, then the share of it allowed
-        gap = (f"largest difference {found * scale:.2g}, where the largest expected entry is "
-               f"{scale:.2g}; allowed " + precision.allowed(rtol, given, condition)
-               + " of that")
+    else:  # the check's own scale: say the difference, what the scale is, the share allowed
+        gap = (f"largest difference {found * scale:.2g}, where {scale_is} is {scale:.2g}; "
+               "allowed " + precision.allowed(rtol, given, condition) + " of that")
     raise Mismatch(f"{what} is wrong ({gap}).{where_largest(given, expected)}\n"
                    f"  expected: {show(expected)}\n  given:    {show(given)}")
 
