@@ -206,6 +206,9 @@ class Grader:
         with tempfile.TemporaryDirectory(prefix="hw0-grade-") as scratch:
             students = {name: Student(path, name, self.zygote, self.user, hidden, Path(scratch))
                         for name, path in found.files.items()}
+            for name, student in students.items():  # what the finder said of a missing file
+                student.absent = next((n for n in found.notes if student.path is None
+                                       and n.startswith(f"{name} was not")), None)
             try:
                 # One file's checks after the other: one worker alive at a time (memory).
                 for file, student in students.items():

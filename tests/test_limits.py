@@ -94,3 +94,20 @@ def test_a_warning_names_the_cell_as_jupyter_does(monkeypatch) -> None:  # noqa:
     printed = warnings.formatwarning(warned.message, warned.category, warned.filename,
                                      warned.lineno)
     assert in_cells(printed).startswith("In [3]:1: UserWarning: careful")
+
+
+def test_what_the_finder_says_of_a_missing_file_reaches_every_test(tmp_path: Path) -> None:
+    """The finder's note (it names a zip or a link in the upload) is what each of the
+    file's tests says, not a bare "not found"."""
+    import zipfile
+
+    from autograder.grade import grade
+    from autograder.mdtext import text_of
+
+    (tmp_path / "hw0.py").write_text("x = 1\n")
+    with zipfile.ZipFile(tmp_path / "notebook.zip", "w") as packed:
+        packed.writestr(NOTEBOOK, "{}")
+    data = grade(tmp_path)
+    note = next(p for p in data["output"].split("\n\n") if p.startswith(f"{NOTEBOOK} was not"))
+    tests = [text_of(t) for t in data["tests"] if t["tags"][0].startswith("q5")]
+    assert tests and all(t == note for t in tests), (note, tests[0])

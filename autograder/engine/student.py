@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from autograder.engine import clock, notebook
 from autograder.engine.answers import (
+    NotDefined,
     NotImplementedYet,
     SubmissionError,
     modified_arguments,
@@ -88,6 +89,9 @@ class Student:
         self._stop_before: int | None = None  # a notebook cell that hung or ended the worker
         self._skip: set[int] = set()  # cells interrupted once: not run again on a restart
         self.modified: dict[str, set[str]] = {}  # function -> arguments it changed in place
+        # the finder's note for a file not found (it names a zip or a link in the upload):
+        # every test of the file says it, not only the top of the feedback
+        self.absent: str | None = None
 
     # -- lifecycle
 
@@ -95,8 +99,8 @@ class Student:
         if self.path is None:
             from autograder.engine.submission import hand_in
 
-            raise SubmissionError(f"{self.expected_name} was not found in the submission. "
-                                  f"{hand_in(self.expected_name)}")
+            raise NotDefined(self.absent or f"{self.expected_name} was not found in the "
+                             f"submission. {hand_in(self.expected_name)}")
         while True:
             if self._load_failed:  # it would only fail, hang or die again: fail fast
                 raise SubmissionError(self._load_failed)
