@@ -9,6 +9,7 @@ from pathlib import Path
 
 from autograder.checks import HW0_PY, NOTEBOOK
 from autograder.engine.jail import BESIDE_FILES
+from autograder.textsafe import one_line
 
 IGNORED_DIRS = {"__MACOSX", "__pycache__", "site-packages", "node_modules"}
 MAX_FILES = 5000
@@ -87,7 +88,8 @@ def find(root: Path, *names: str, named: Path | None = None) -> Found:
         only = only if len(only) == 1 and not (exact or near) else []
         chosen = min(exact or near or only, key=lambda p: (len(p.parts), str(p)), default=None)
         found.files[expected] = chosen
-        rel = chosen.relative_to(root) if chosen else None
+        # Paths are the student's to name: each on one line, so none starts a line of feedback.
+        rel = one_line(str(chosen.relative_to(root))) if chosen else None
         if chosen is None:
             found.notes.append(f"{expected} was not found in your submission: its parts score 0. "
                                f"{hand_in(expected)}")
@@ -96,7 +98,7 @@ def find(root: Path, *names: str, named: Path | None = None) -> Found:
                                "next time.")
         # Every other candidate is named, a copy's name too (Colab's "Copy of ..."): the one
         # the student worked in may be the one not graded.
-        others = [str(p.relative_to(root)) for p in near if p != chosen]
+        others = [one_line(str(p.relative_to(root))) for p in near if p != chosen]
         if chosen is not None and others:
             listed = ", ".join(others[:5]) + (f" and {len(others) - 5} more"
                                              if len(others) > 5 else "")

@@ -25,8 +25,9 @@ from typing import Any
 
 from autograder import grade, identity, results
 from autograder.grade import INTERNAL_ERROR, Grader
-from autograder.staff import export, reports
+from autograder.staff import export, reports, shards
 from autograder.staff.export import NotAnExport
+from autograder.textsafe import clean, terminal
 
 _grader: Grader | None = None
 
@@ -49,16 +50,24 @@ def _grade_one(folder: Path, root: Path, out: Path) -> dict[str, Any]:
 
 
 def run(source: Path, out: Path, jobs: int | None = None,
-        only: list[str] | None = None) -> dict[str, dict[str, Any]]:
+        only: list[str] | None = None,
+        shard: tuple[int, int] | None = None) -> dict[str, dict[str, Any]]:
     """Grade the export at `source` (its folder or zip) into out/<submission>/results.json,
     with who submitted it in out/<submission>/submitters.json; `only` grades just those
-    submission folders. Then rebuild scores.csv, summary.md and the plots from everything
-    in `out`. Returns submission folder -> results of those graded now. Raises NotAnExport
-    when `source` holds no submission folders or `only` names one it lacks."""
+    submission folders, `shard` (K, N) the K-th of N slices of them (shards.py). Then
+    rebuild scores.csv, summary.md and the plots from everything in `out`. Returns
+    submission folder -> results of those graded now. Raises NotAnExport when `source`
+    holds no submission folders or `only` names one it lacks."""
     with export.opened(source) as root:
         chosen = _select(export.submissions(root), only)
+        slice_note = ""
+        if shard:
+            total = len(chosen)
+            chosen = shards.select(chosen, [s.folder.name for s in chosen], *shard)
+            slice_note = f", slice {shard[0]} of {shard[1]} of the {total}"
         where = root if source.is_dir() else f"{source}, unzipped"
-        print(f"export: {where} ({len(chosen)} submission folders to grade)", file=sys.stderr)
+        print(f"export: {where} ({len(chosen)} submission folders to grade{slice_note})",
+              file=sys.stderr)
         out.mkdir(parents=True, exist_ok=True)
         for s in chosen:
             who = {"submitters": [asdict(p) for p in s.submitters],
@@ -131,7 +140,7 @@ def progress(total: int) -> Iterator[Callable[[str, dict[str, Any]], None]]:
         def line(name: str, data: dict[str, Any]) -> None:
             nonlocal done
             done += 1
-            print(f"{done}/{total} {name}: {_score(data)}", file=sys.stderr, flush=True)
+            print(clean(f"{done}/{total} {name}: {_score(data)}"), file=sys.stderr, flush=True)
 
         yield line
         return
@@ -140,7 +149,7 @@ def progress(total: int) -> Iterator[Callable[[str, dict[str, Any]], None]]:
         task = bar.add_task("grading", total=total)
 
         def advance(name: str, data: dict[str, Any]) -> None:
-            bar.console.print(f"{name}: {_score(data)}", highlight=False)
+            bar.console.print(terminal(f"{name}: {_score(data)}"))  # a name is not markup
             bar.advance(task)
 
         yield advance
