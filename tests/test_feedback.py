@@ -550,9 +550,9 @@ def test_printed_output_is_shown_as_a_person_reads_it_and_says_where_it_was_cut(
 
 
 def test_a_message_that_ends_in_a_question_keeps_one_mark() -> None:
-    from autograder.engine.student import _problem
+    from autograder.engine.problems import problem
 
-    said = _problem("hw0.py", {"type": "SyntaxError", "line": "line 38", "compiles": False,
+    said = problem("hw0.py", {"type": "SyntaxError", "line": "line 38", "compiles": False,
                                "message": "Missing parentheses. Did you mean print(...)?"})
     assert "print(...)? Nothing in hw0.py" in said and "?." not in said
 

@@ -40,6 +40,7 @@ def total_ran_out(tmp_path_factory: pytest.TempPathFactory) -> dict:
     folder = tmp_path_factory.mktemp("total")
     write_notebook(folder)
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clock, "WALL_FACTOR", 50.0)  # a crowded test machine: CPU limits only
         patch.setattr(student, "CELL_TIMEOUT", 2.0)
         patch.setattr(student, "CELL_LIMIT", 2.0)
         patch.setitem(student.LOAD_TIMEOUT, ".ipynb", 3.0)
@@ -111,3 +112,24 @@ def test_what_the_finder_says_of_a_missing_file_reaches_every_test(tmp_path: Pat
     note = next(p for p in data["output"].split("\n\n") if p.startswith(f"{NOTEBOOK} was not"))
     tests = [text_of(t) for t in data["tests"] if t["tags"][0].startswith("q5")]
     assert tests and all(t == note for t in tests), (note, tests[0])
+
+
+@pytest.mark.parametrize("message, says, not_says", [
+    ("still running after 60 s of computing: interrupted",
+     "it computed for more than 60 s of CPU time, the limit of one cell", "too busy"),
+    ("still running after 330 s on the clock, busy: interrupted",
+     "after 300 s on the clock: the computer was too busy", "computed for more than"),
+    ("still running after 165 s waiting: interrupted",
+     "was still waiting (sleeping, or for input that never comes) after more than 150 s on the "
+     "clock", "computed for more than"),
+])
+def test_a_stopped_cell_is_told_in_the_unit_that_stopped_it(message: str, says: str,
+                                                            not_says: str) -> None:
+    """A cell on a crowded machine reached the clock's cap, not 60 s of computing: it was
+    told "computed for more than 60 s of CPU time"."""
+    from autograder.engine.problems import problem
+
+    said = problem(NOTEBOOK, {"type": "TimeLimit", "line": "In [2] (the cell that starts "
+                                                          "`spin(1.5)`)", "message": message},
+                   True)
+    assert says in said and not_says not in said, said

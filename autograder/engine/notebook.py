@@ -235,9 +235,11 @@ class Kernel:
         if error is None:
             return None
         if self._timed_out and isinstance(error, KeyboardInterrupt):
-            waited = self._timed_out == "wall" and clock.waiting(
-                time.process_time() - started, wall)
-            spent = f"{wall:g} s waiting" if waited else f"{seconds:g} s of computing"
+            on_clock = self._timed_out == "wall"
+            waited = on_clock and clock.waiting(time.process_time() - started, wall)
+            spent = (f"{wall:g} s waiting" if waited
+                     else f"{2 * wall:g} s on the clock, busy" if on_clock  # a crowded machine
+                     else f"{seconds:g} s of computing")
             return {"type": "TimeLimit", "cell": number, "line": cell.where(),
                     "message": f"still running after {spent}: interrupted"}
         return self.describe(error, number)

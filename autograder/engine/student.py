@@ -8,7 +8,6 @@ wrong while loading. The answers it gets back are read and validated by engine/a
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,9 +19,9 @@ from autograder.engine.answers import (
     SubmissionError,
     modified_arguments,
     read_reply,
-    sentence,
 )
 from autograder.engine.jail import Jail, WorkerLost
+from autograder.engine.problems import assigned, defines, line_of, problem
 from autograder.textsafe import one_line
 
 if TYPE_CHECKING:  # the Linux sandbox, or the kit's stand-ins for it (kit/engine.py)
@@ -55,11 +54,6 @@ MAX_SHOWN = 10  # cell errors, and notes, at the top of the feedback
 # minutes; the notebook's is what its CPU budget takes at half a CPU, with 10% to spare.
 FILE_BUDGET = {".py": 60.0, ".ipynb": 170.0}
 FILE_WALL = {".py": 150.0, ".ipynb": 375.0}
-ENVIRONMENT = ("The grading environment has Python's standard library, "
-               + ", ".join(notebook.ENVIRONMENT[:-1]) + f" and {notebook.ENVIRONMENT[-1]} only "
-               "(no network, nothing can be installed): use those instead.")
-
-
 class Student:
     """One student file (hw0.py or the notebook) behind a sandboxed worker.
 
@@ -141,7 +135,7 @@ class Student:
         first = self.load_errors[0] if self.load_errors else {}
         if first.get("compiles") is False:
             self.close()
-            self._load_failed = (f"{self.path.name} does not compile ({_line(first)}), so "
+            self._load_failed = (f"{self.path.name} does not compile ({line_of(first)}), so "
                                  "nothing in it could be graded: see the top of the feedback.")
 
     def _start_notebook(self) -> None:
@@ -189,7 +183,8 @@ class Student:
                 return
             error, notes = _expect_cell(reply)
             total = seconds < CELL_LIMIT and error is not None \
-                and error.get("type") == "TimeLimit" and "waiting" not in str(error.get("message"))
+                and error.get("type") == "TimeLimit" \
+                and not any(w in str(error.get("message")) for w in ("waiting", "busy"))
             if total:  # the notebook's total ran out in this cell, not the cell's own limit
                 error = {"type": "NotebookTime", "cell": number, "line": self._where(number),
                          "message": "stopped"}
@@ -271,7 +266,7 @@ class Student:
         if self.path is None:
             return []
         cells = self.kind == ".ipynb"
-        shown = [_problem(self.path.name, e, cells) + self._cause(e)
+        shown = [problem(self.path.name, e, cells) + self._cause(e)
                  for e in self.load_errors[:MAX_SHOWN]]
         if len(self.load_errors) > MAX_SHOWN:
             shown.append(f"{self.path.name}: {len(self.load_errors) - MAX_SHOWN} more cells "
@@ -311,7 +306,7 @@ class Student:
         if first.get("type") in ("TimeLimit", "CellLost", "NotebookTime"):
             return (f"{name} is not defined: {first.get('line')} did not finish (see the top "
                     "of the feedback).")
-        return (f"{name} is not defined: {_line(first)} raised {first.get('type')} (see the "
+        return (f"{name} is not defined: {line_of(first)} raised {first.get('type')} (see the "
                 "top of the feedback); fix that first.")
 
     # -- asking
@@ -372,37 +367,6 @@ class Student:
         return reply["value"], reply["grads"]
 
 
-def assigned(source: str) -> set[str]:
-    """The names a cell's source sets at its top level or in its blocks (`x = ...`, `x +=
-    ...`, `def x`, `class x`, `for x in ...`), not a function's locals; IPython's magic and
-    shell lines left out. Empty when it does not parse. The source is read, never run."""
-    import ast
-
-    try:
-        tree = ast.parse(re.sub(r"^[ \t]*[%!].*$", "", source, flags=re.M))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return set()
-    names, todo = set(), list(tree.body)
-    while todo:  # statements at the top level or in its blocks, not in a def's body
-        node = todo.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-            continue
-        targets = (node.targets if isinstance(node, ast.Assign)
-                   else [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign,
-                                                           ast.For)) else [])
-        names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-        todo += [child for child in ast.iter_child_nodes(node) if isinstance(child, ast.stmt)]
-    return names
-
-
-def defines(name: str) -> re.Pattern[str]:
-    """A line of source that defines `name`: `def name`, `class name`, `name = ...`, `x, name
-    = ...` (the source is read, never run)."""
-    return re.compile(rf"^[ \t]*(def|class)[ \t]+{re.escape(name)}\b|"
-                      rf"^[^#\n]*\b{re.escape(name)}\b[^=\n]*(?<![=!<>])=(?!=)", re.M)
-
-
 def _expect_errors(info: Any) -> list[dict[str, Any]]:
     """The errors of a load reply (untrusted: plain dicts only, at most 20, each `_plain`)."""
     if not isinstance(info, dict):
@@ -429,48 +393,3 @@ def _expect_cell(reply: Any) -> tuple[dict[str, Any] | None, list[dict[str, Any]
     notes = [_plain(n) for n in notes if isinstance(n, dict)][:20] if isinstance(notes, list) \
         else []
     return (_plain(error) if isinstance(error, dict) else None), notes
-
-
-def _line(error: dict[str, Any]) -> str:
-    return str(error.get("line") or "its first lines")
-
-
-def _problem(name: str, e: dict[str, Any], notebook_cell: bool = False) -> str:
-    """One load or cell error as the top of the feedback says it."""
-    kind, where = e.get("type"), e.get("line")
-    message = str(e.get("message", "")).rstrip(". ")
-    if e.get("compiles") is False:
-        return (f"{name} does not compile: {kind} at {_line(e)}: {sentence(message)} Nothing in "
-                f"{name} could be graded until it compiles: fix that line and run the file "
-                "once yourself.")
-    if kind == "NotANotebook":
-        return str(message)
-    if kind == "TimeLimit" and "waiting" in message:
-        return (f"{name}: {where} was still waiting (sleeping, or for input that never "
-                f"comes) after more than {CELL_TIMEOUT * clock.WALL_FACTOR:g} s on the clock "
-                "and was stopped, as Jupyter's stop button stops a cell; the cells after it "
-                "still ran. Do not wait in a cell.")
-    if kind == "TimeLimit":
-        return (f"{name}: {where} was stopped, as Jupyter's stop button stops a cell: it "
-                f"computed for more than {CELL_TIMEOUT:g} s of CPU time, the limit of one "
-                "cell (time spent computing, the same on any computer; on the clock it is "
-                "longer on a busy one). The cells after it still ran. Make it finish sooner "
-                "(fewer steps or a smaller search).")
-    if kind == "CellLost":
-        return (f"{name}: {where} could not be interrupted or ended the notebook "
-                f"({message}); only the cells before it were graded. Make it finish sooner, "
-                "and do not exit or kill the process from a cell.")
-    if kind == "NotebookTime":
-        done = "was stopped and" if message == "stopped" else "and"
-        return (f"{name}: {where} {done} the cells after it were not run: the notebook "
-                f"computed for more than {LOAD_TIMEOUT['.ipynb']:g} s of CPU time in all, the "
-                f"limit of the whole notebook (every cell together; one cell may take "
-                f"{CELL_TIMEOUT:g} s). Make slow cells faster: what they would have defined "
-                "is missing.")
-    if notebook_cell:
-        text = f"{name}: {where or 'a cell'} raised {kind}: {sentence(message)}"
-        after = "The cells after it still ran; what it would have defined is missing."
-    else:
-        text = f"Running {name} raised {kind}{f' at {where}' if where else ''}: {sentence(message)}"
-        after = "What was defined before that line was graded."
-    return " ".join([text, after] if kind != "ModuleNotFoundError" else [text, ENVIRONMENT])
