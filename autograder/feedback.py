@@ -2,8 +2,9 @@
 
 A check declares the student functions its answer builds on (`uses` in checks/__init__.py:
 evaluate_bp_circuit calls evaluate_hp_circuit, q5g_resistors was trained with
-evaluate_bp_circuit). When a check fails and something it builds on is wrong too (its own
-check failed, or it changes an argument in place), its feedback opens with "Fix first: ...",
+evaluate_bp_circuit). When a check fails on a value the student gave and something it builds
+on is wrong too (its own check failed on the values it returned, or it changes an argument
+in place), its feedback opens with "Fix first: ...",
 naming the deepest such function and its check. A function the grader calls directly is
 believed to call the one it builds on only when the student's source says so (`refers`,
 the source parsed, never run). The top-level output opens with the score and the failed
@@ -61,14 +62,18 @@ def refers(function: ast.FunctionDef, name: str) -> bool:
 
 
 def roots(checks: list[Any], failed: set[str],
-          modified: dict[str, set[str]], sources: dict[str, list[str]]
-          ) -> dict[str, tuple[str, str]]:
+          modified: dict[str, set[str]], sources: dict[str, list[str]],
+          unfinished: set[str] = frozenset()) -> dict[str, tuple[str, str]]:
     """Check number -> (the root, its "Fix first: ..." line), for each failed check that
-    builds on a function that is wrong (its check failed) or changes its arguments in place.
+    builds on a function that is wrong (its check failed on the values it returned) or
+    changes its arguments in place.
 
     `failed`: the numbers of the failed checks; `modified`: function -> the arguments it
     changed in place (from the worker's replies); `sources`: file -> the student's source
-    (the file, or the notebook's code cells)."""
+    (the file, or the notebook's code cells); `unfinished`: the failed checks whose answer
+    is not there yet (not implemented, None, returned None). Such a check is told nothing
+    about what it builds on (its own answer is what is missing), and a function that only
+    fails those returned no wrong values to fix first."""
     tested: dict[str, list[str]] = {}  # function -> the checks that test it
     for c in checks:
         tested.setdefault(c.title.split(":")[0].strip(), []).append(c.number)
@@ -77,7 +82,7 @@ def roots(checks: list[Any], failed: set[str],
 
     def problem(name: str) -> str | None:
         """How `name` is wrong on its own checks, or None."""
-        wrong = [n for n in tested.get(name, []) if n in failed]
+        wrong = [n for n in tested.get(name, []) if n in failed and n not in unfinished]
         if wrong:
             return f"fails {', '.join(wrong)}"
         if modified.get(name):
@@ -104,7 +109,7 @@ def roots(checks: list[Any], failed: set[str],
 
     lines = {}
     for c in checks:
-        if c.number not in failed:
+        if c.number not in failed or c.number in unfinished:
             continue
         for name in builds_on(c):
             found = deepest(name, frozenset({name}))

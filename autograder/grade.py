@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -16,11 +17,11 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import autograder
 from autograder import feedback, identity, results
-from autograder.engine.answers import SubmissionError
+from autograder.engine.answers import SubmissionError, unfinished
 from autograder.engine.student import Student
 
 if TYPE_CHECKING:
@@ -127,38 +128,51 @@ def restore(modes: dict[Path, int]) -> None:
     # END GRADER ONLY
 
 
-def run_check(check: Any, student: Student) -> tuple[float, str]:
+class Outcome(NamedTuple):
+    """One check's score and output; `unfinished`: it failed because the answer is not there
+    yet (answers.unfinished), so no other test is said to build on it."""
+
+    score: float
+    output: str
+    unfinished: bool = False
+
+
+def run_check(check: Any, student: Student) -> Outcome:
     """Score one check: full marks and its verdict, or 0 and the reason; either way with a
     note for each function it called that changed its arguments in place."""
     from autograder.checks.props import Mismatch
 
     before = {name: set(args) for name, args in student.modified.items()}
+    missing = False
     try:
         score, output = check.max_score, check.run(student)
     except (Mismatch, SubmissionError) as exc:
-        score, output = 0.0, str(exc)
+        score, output, missing = 0.0, str(exc), unfinished(exc)
+        output = "\n".join(filter(None, [output, student.set_again(check.title.split(":")[0]
+                                                                    .strip())]))
     except Exception:  # noqa: BLE001 - our bug: a message for the student, a trace for staff
         traceback.print_exc(file=sys.stderr)
-        return 0.0, INTERNAL_ERROR
+        return Outcome(0.0, INTERNAL_ERROR)
     subject = check.title.split(":")[0].strip()
     notes = [feedback.in_place_note(name, args) for name, args in student.modified.items()
              if name == subject or args != before.get(name)]
-    return score, "\n".join([output, *notes])
+    return Outcome(score, "\n".join([output, *notes]), missing)
 
 
-def scored(checks: list[Any], outcomes: dict[str, tuple[float, str]],
+def scored(checks: list[Any], outcomes: dict[str, Outcome],
            students: dict[str, Student]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The results.json entries of the checks that ran (`outcomes`: number -> run_check's
-    score and output), and feedback.roots: a failed test that builds on a wrong function of
-    the student's opens with "Fix first"."""
+    Outcome), and feedback.roots: a failed test that builds on a function of the student's
+    that returned wrong values opens with "Fix first"."""
     ran = [c for c in checks if c.number in outcomes]
-    failed = {c.number for c in ran if outcomes[c.number][0] < c.max_score}
+    failed = {c.number for c in ran if outcomes[c.number].score < c.max_score}
     roots = feedback.roots([c for c in ran if students[c.file].graded], failed,
                            {f: a for s in students.values() for f, a in s.modified.items()},
-                           {name: s.sources() for name, s in students.items()})
+                           {name: s.sources() for name, s in students.items()},
+                           {n for n in failed if outcomes[n].unfinished})
     tests = []
     for c in ran:
-        score, output = outcomes[c.number]
+        score, output, _ = outcomes[c.number]
         output = f"{roots[c.number][1]}\n{output}" if c.number in roots else output
         tests.append(results.test_entry(c.number, c.title, c.part, score, c.max_score,
                                         output, c.visibility))
@@ -197,24 +211,28 @@ class Grader:
     def grade(self, submission: Path, *, public_only: bool = False,
               extra_hidden: list[Path] = (),
               progress: Callable[[str], None] | None = None,
-              files: list[str] | None = None) -> dict[str, Any]:
+              files: list[str] | None = None, named: Path | None = None) -> dict[str, Any]:
         """Grade the submission folder; return the results dict (results.py). `files`:
-        only these of the two (the kit's self-check of one file), nothing said of the other."""
+        only these of the two (the kit's self-check of one file), nothing said of the other;
+        `named`: the file the student named, graded as its kind's (submission.find)."""
         from autograder.checks import all_checks
         from autograder.engine.submission import find, stage
 
         start = time.monotonic()
-        found = find(submission, *(files or ()))
+        found = find(submission, *(files or ()), named=named)
         hidden = protected_paths(submission, list(extra_hidden))
         if self.user.uid is not None:  # the sandbox's own uid: root on Linux
             self._modes = {**lock_down(hidden), **self._modes}  # the first mode seen is theirs
         checks = [c for c in all_checks() if (not public_only or c.kit != "none")
                   and (files is None or c.file in files)]
-        outcomes: dict[str, tuple[float, str]] = {}
+        outcomes: dict[str, Outcome] = {}
         with tempfile.TemporaryDirectory(prefix="hw0-grade-") as scratch:
             copies = stage(found, submission, Path(scratch) / "upload")  # root's, 700
             students = {name: Student(path, name, self.zygote, self.user, hidden, Path(scratch))
                         for name, path in copies.items()}
+            for name, student in students.items():  # what the finder said of a missing file
+                student.absent = next((n for n in found.notes if student.path is None
+                                       and n.startswith(f"{name} was not")), None)
             try:
                 # One file's checks after the other: one worker alive at a time (memory).
                 for file, student in students.items():
@@ -244,12 +262,23 @@ def grade(submission: Path, **options: Any) -> dict[str, Any]:
         return grader.grade(submission, **options)
 
 
+# A warning Python printed with the grader's own frame as its place (the student's code,
+# called by the worker, warned with stacklevel=2): `/.../engine/worker.py:102: UserWarning:
+# ...` and the worker's source line under it.
+_OUR_FRAME = re.compile(r"^[^\n]*/(?:autograder|hw0_selfcheck)/[\w/]+\.py:\d+: "
+                        r"(?=\w*(?:Warning|Error)\b)([^\n]*)(?:\n[ \t]+[^\n]*)?", re.M)
+
+
 def _printed_output(scratch: Path) -> list[str]:
-    """What each file printed on its first run (student output, shown capped)."""
+    """What each file printed on its first run (student output, shown capped), cells named
+    as the student's Jupyter shows them, never a path of the grader's own."""
+    from autograder.engine.notebook import in_cells
+
     shown = []
     for out in sorted(scratch.glob("output-*-1.txt")):
         with open(out, "rb") as f:
             text = results.printed(f.read(results.PRINTED_READ), out.stat().st_size)
+        text = _OUR_FRAME.sub(r"In a call from the grader: \1", in_cells(text))
         if text:
             kind = "hw0.py" if "-py-" in out.name else "the notebook"
             shown.append(f"Printed by {kind}:\n{text}")

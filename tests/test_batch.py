@@ -315,6 +315,11 @@ def test_problems_are_classified_by_robust_phrases() -> None:
                                            "10 s.")) == ["timeout or crash"]
     assert reports.problems(results(output="hw0.py used up its 150 s of grading time")) == \
         ["timeout or crash"]
+    for stopped in ("one cell", "the whole notebook"):  # a cell stopped, as students.md says
+        assert reports.problems(results(
+            f"color_organ_learning.ipynb: In [3] (the cell that starts `spin(1.5)`) was stopped"
+            f": it computed for more than 60 s of CPU time, the limit of {stopped}")) == \
+            ["timeout or crash"]
     assert reports.problems(results(output="The autograder could not finish this check "
                                            "because of an error of its own.")) == ["grader error"]
     assert reports.problems({"output": "", "tests": []}) == ["grader error"]

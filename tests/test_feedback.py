@@ -568,9 +568,9 @@ def test_printed_output_is_shown_as_a_person_reads_it_and_says_where_it_was_cut(
 
 
 def test_a_message_that_ends_in_a_question_keeps_one_mark() -> None:
-    from autograder.engine.student import _problem
+    from autograder.engine.problems import problem
 
-    said = _problem("hw0.py", {"type": "SyntaxError", "line": "line 38", "compiles": False,
+    said = problem("hw0.py", {"type": "SyntaxError", "line": "line 38", "compiles": False,
                                "message": "Missing parentheses. Did you mean print(...)?"})
     assert "print(...)? Nothing in hw0.py" in said and "?." not in said
 
@@ -609,10 +609,11 @@ def test_a_difference_on_the_checks_own_scale_is_not_called_the_answers_size() -
 
     expected, given = np.array([0.6256, 0.1]), np.array([-5.2757, 0.1])
     with pytest.raises(Mismatch) as caught:
-        assert_close("gd_step(F, y, w, eta)", given, expected, 1e-9, scale=7.7)
+        assert_close("gd_step(F, y, w, eta)", given, expected, 1e-9, scale=7.7,
+                     scale_is="||w|| plus one step's size")
     message = str(caught.value)
     assert "of the answer's size" not in message
-    assert "largest difference 5.9, that is 0.77 times 7.7" in message
+    assert "largest difference 5.9, where ||w|| plus one step's size is 7.7; allowed" in message
     with pytest.raises(Mismatch) as caught:  # no scale of its own: the answer's size
         assert_close("ols(X, y)", given, expected, 1e-9)
     assert "largest difference 9.4 of the answer's size" in str(caught.value)

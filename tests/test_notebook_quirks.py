@@ -119,10 +119,16 @@ def test_stripped_keeps_every_cell_number_and_no_output() -> None:
 
 
 def test_a_cell_is_named_as_the_student_sees_it() -> None:
-    cell = notebook.Cell(14, "code", "# BEGIN SOLUTION\n\nbinary_lp = (desired_lp >= 0.7)\n")
-    assert cell.where(6) == "cell 14 (the one that starts `binary_lp = ...`), line 6"
-    assert notebook.Cell(3, "code", "for i in range(10):\n    pass").where() == \
-        "cell 3 (the one that starts `for i in range(10):`)"
+    """In [n] as Jupyter shows it after Restart & Run All: the n-th code cell that is not
+    blank (markdown, raw and blank cells have no number)."""
+    cells = notebook.counted([
+        notebook.Cell(1, "markdown", "# (c)"), notebook.Cell(2, "code", "import math"),
+        notebook.Cell(3, "code", "  \n"), notebook.Cell(4, "raw", "x"),
+        notebook.Cell(5, "code", "# BEGIN SOLUTION\n\nbinary_lp = (desired_lp >= 0.7)\n"),
+        notebook.Cell(6, "code", "for i in range(10):\n    pass")])
+    assert [c.count for c in cells] == [None, 1, None, None, 2, 3]
+    assert cells[4].where(6) == "In [2] (the cell that starts `binary_lp = ...`), line 6"
+    assert cells[5].where() == "In [3] (the cell that starts `for i in range(10):`)"
 
 
 def test_the_kernel_writes_no_history_and_names_each_skipped_command(tmp_path: Path,
@@ -165,7 +171,7 @@ def test_timing_magics_run_once_and_print_nothing_that_changes(monkeypatch,  # n
     session.kernel = notebook.Kernel(cells, session.names)
     errors = [session.cell(n, None)["error"] for n in range(1, 6)]
     assert errors[:4] == [None] * 4 and errors[4]["type"] == "NameError"
-    assert "cell 5" in errors[4]["line"]
+    assert errors[4]["line"].startswith("In [5] ")
     assert {k: session.names[k] for k in ("x", "y", "v", "calls")} == \
         {"x": 45, "y": 6, "v": 6, "calls": [1]}  # each timed statement ran once
     printed = capfd.readouterr()
@@ -178,16 +184,17 @@ def test_timing_magics_run_once_and_print_nothing_that_changes(monkeypatch,  # n
 def test_a_name_never_defined_points_at_the_failing_cell_that_defines_it(tmp_path: Path) -> None:
     from autograder.engine.student import Student
 
-    cells = [notebook.Cell(1, "code", "import math"),
-             notebook.Cell(2, "code", "desired_hp = hp_of(60.0)\nq5f_resistor = 1.0"),
-             notebook.Cell(3, "code", "desired_bp = bp_of(200.0)\nq5g_resistors = (1.0, 2.0)")]
+    cells = notebook.counted([
+        notebook.Cell(1, "code", "import math"),
+        notebook.Cell(2, "code", "desired_hp = hp_of(60.0)\nq5f_resistor = 1.0"),
+        notebook.Cell(3, "code", "desired_bp = bp_of(200.0)\nq5g_resistors = (1.0, 2.0)")])
     student = Student(tmp_path / "color_organ_learning.ipynb", "color_organ_learning.ipynb",
                       None, None, [], tmp_path)  # no worker: only the pointing is tested
     student._cells = {c.number: c for c in cells}
     student.load_errors = [{"type": "NameError", "cell": n, "line": cells[n - 1].where(1)}
                            for n in (2, 3)]
-    assert "cell 3 (the one that starts `desired_bp = ...`)" in student._missing("q5g_resistors")
-    assert "cell 2" in student._missing("q5i_resistors")  # defined nowhere: the first error
+    assert "In [3] (the cell that starts `desired_bp = ...`)" in student._missing("q5g_resistors")
+    assert "In [2]" in student._missing("q5i_resistors")  # defined nowhere: the first error
 
 
 def test_a_call_into_a_cell_function_names_that_cell(monkeypatch) -> None:  # noqa: ANN001
@@ -201,7 +208,7 @@ def test_a_call_into_a_cell_function_names_that_cell(monkeypatch) -> None:  # no
     with pytest.raises(ValueError) as raised:
         session.call("f", [-1.0])
     assert session.describe(raised.value)["line"] == \
-        "cell 2 (the one that starts `def f(x):`), line 2"
+        "In [2] (the cell that starts `def f(x):`), line 2"
 
 
 @pytest.mark.parametrize("line, says", [

@@ -157,11 +157,13 @@ def where_largest(given: Any, expected: Any) -> str:
 
 
 def assert_close(what: str, given: Any, expected: Any, rtol: float,
-                 scale: float | None = None, condition: float = 1.0) -> None:
+                 scale: float | None = None, condition: float = 1.0,
+                 scale_is: str = "the largest expected entry") -> None:
     """Raise Mismatch unless given equals expected under the precision policy (precision.py):
     |given - expected| <= tolerance * scale entrywise, where scale is the size of the
-    expected answer unless the caller knows a better one, and the tolerance grows with the
-    problem's `condition` number for a single-precision answer."""
+    expected answer unless the caller gives one (1: entries of order one, the difference is
+    said as it is; any other is said as `scale_is`, what it measures), and the tolerance
+    grows with the problem's `condition` number for a single-precision answer."""
     if precision.close(given, expected, rtol, scale, condition):
         return
     found = precision.difference(given, expected, scale)
@@ -172,10 +174,12 @@ def assert_close(what: str, given: Any, expected: Any, rtol: float,
     elif scale is None:
         gap = f"largest difference {found:.2g} of the answer's size; allowed " \
               + precision.allowed(rtol, given, condition)
-    else:  # the check's own scale (one step's size, say): give the difference itself too
-        gap = (f"largest difference {found * scale:.2g}, that is {found:.2g} times {scale:.2g},"
-               f" the size this check measures it against; allowed "
-               + precision.allowed(rtol, given, condition) + " times that")
+    elif scale == 1:  # entries of order 1 (magnitudes of a transfer function)
+        gap = f"largest difference {found:.2g}; allowed " \
+              + precision.allowed(rtol, given, condition)
+    else:  # the check's own scale: say the difference, what the scale is, the share allowed
+        gap = (f"largest difference {found * scale:.2g}, where {scale_is} is {scale:.2g}; "
+               "allowed " + precision.allowed(rtol, given, condition) + " of that")
     raise Mismatch(f"{what} is wrong ({gap}).{where_largest(given, expected)}\n"
                    f"  expected: {show(expected)}\n  given:    {show(given)}")
 
@@ -204,7 +208,9 @@ def holds(strategy: st.SearchStrategy, prop: Callable[[dict], None], names: str,
         inputs = fixtures.active.examples(strategy, prop)
         failure, tried, cause = first_failure(inputs, prop), f"{len(inputs)} public", None
     if failure is not None:
-        raise Mismatch(explain(failure, names) + (f"\n{cause}" if cause else ""))
+        mismatch = Mismatch(explain(failure, names) + (f"\n{cause}" if cause else ""))
+        mismatch.unfinished = failure.unfinished
+        raise mismatch
     return f"Right on {tried} inputs."
 
 

@@ -13,6 +13,7 @@ import torch
 
 from autograder.checks import Mismatch, assert_close
 from autograder.checks import color_organ as co
+from autograder.checks.cuts import what_cut
 from autograder.engine.answers import BadAnswer, as_array, as_float
 from autograder.engine.student import Student
 
@@ -78,20 +79,26 @@ def circuit_gradients(student: Student, name: str, model: Callable[..., torch.Te
     """Autograd through the student's function (in the worker) against autograd through the
     reference model, for each resistor argument."""
     args, tensors = circuit_args(resistors)
+    at = named(name, resistors)
     try:
-        _, grads = student.call_with_grad(name, *args, tensors=tensors, wrt=list(tensors[1:]))
+        value, grads = student.call_with_grad(name, *args, tensors=tensors,
+                                              wrt=list(tensors[1:]))
     except BadAnswer as exc:
+        cut = what_cut(student.sources(), name, RESISTORS[name][0])
         raise Mismatch(f"{name}: no gradient flows to the resistors, since with R as a torch "
-                       f"tensor that requires grad it fails: {exc} Use torch operations on R "
-                       "(not numpy, math or float()).") from None
+                       f"tensor that requires grad it fails: {exc}"
+                       + (cut or " Use torch operations on R (not numpy, math or float()).")) \
+            from None
+    if value is None:  # not written yet: no gradient to speak of
+        as_array(value, (len(co.FREQS),), f"{name}(freqs, {at}, C)")
     rs = tuple(torch.tensor(r, dtype=torch.float64) for r in resistors)
     expected = torch.autograd.functional.jacobian(lambda *r: model(co.FREQS, *r), rs)
-    at = named(name, resistors)
     for wrt, want in zip(RESISTORS[name], expected, strict=True):
         given = None if grads is None else grads[RESISTORS[name].index(wrt)]
         if given is None:
-            raise Mismatch(f"{name}: no gradient flows to its argument {wrt} "
-                           "(use torch operations on R, not numpy or float()).")
+            cut = what_cut(student.sources(), name, wrt)
+            raise Mismatch(f"{name}: no gradient flows to its argument {wrt}."
+                           + (cut or f" Use torch operations on {wrt}, not numpy or float()."))
         given = as_array(given, (len(co.FREQS),), f"d {name} / d {wrt}")
         assert_close(f"d {name} / d {wrt} at {at}", given, want.numpy(),
                      1e-8, float(want.abs().max()))

@@ -25,7 +25,7 @@ if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from autograder.engine.answers import BadAnswer, SubmissionError  # noqa: E402
+from autograder.engine.answers import BadAnswer, SubmissionError, unfinished  # noqa: E402
 
 
 def _strategy_constants_only() -> bool:
@@ -51,7 +51,10 @@ STRATEGY_CONSTANTS_ONLY = _strategy_constants_only()
 
 
 class Mismatch(AssertionError):
-    """The property does not hold for this input; str() says expected vs given."""
+    """The property does not hold for this input; str() says expected vs given. `unfinished`:
+    the answer was not there (None) rather than wrong (answers.unfinished)."""
+
+    unfinished = False
 
 
 class _Abort(BaseException):
@@ -66,6 +69,7 @@ class _Abort(BaseException):
 class Failure:
     example: Any
     message: str
+    unfinished: bool = False  # the function returned None (answers.unfinished)
 
 
 def smallest_failure(strategy: st.SearchStrategy, prop: Callable[[Any], None],
@@ -90,7 +94,7 @@ def smallest_failure(strategy: st.SearchStrategy, prop: Callable[[Any], None],
             last.append(Failure(example, str(exc)))
             raise
         except BadAnswer as exc:
-            last.append(Failure(example, str(exc)))
+            last.append(Failure(example, str(exc), unfinished(exc)))
             raise Mismatch(str(exc)) from None
         except SubmissionError as exc:
             raise _Abort(exc) from None
@@ -115,7 +119,7 @@ def first_failure(examples: list[Any], prop: Callable[[Any], None]) -> Failure |
         try:
             prop(example)
         except (Mismatch, BadAnswer) as exc:
-            return Failure(example, str(exc))
+            return Failure(example, str(exc), unfinished(exc))
     return None
 
 

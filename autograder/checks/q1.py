@@ -103,7 +103,7 @@ def check_gd_step(student: Student) -> str:
         given = as_array(student.call("gd_step", p["F"], p["y"], p["w"], p["eta"]), (d,),
                          "gd_step(F, y, w, eta)")
         assert_close("gd_step(F, y, w, eta)", given, ref.gd_step(p["F"], p["y"], p["w"], p["eta"]),
-                     RTOL, step_scale(p))
+                     RTOL, step_scale(p), scale_is="||w|| plus one step's size")
 
     return holds(gd_problems(), prop, "F, y, w, eta", likely_cause(student, "gd_step"))
 
@@ -121,7 +121,8 @@ def check_gd_iterates(student: Student) -> str:
         given = as_array(student.call("gd_iterates", p["F"], p["y"], p["eta"], k), (k + 1, d),
                          "gd_iterates(F, y, eta, k)")
         assert_close("gd_iterates(F, y, eta, k)", given,
-                     ref.gd_iterates(p["F"], p["y"], p["eta"], k), RTOL, iterates_scale(p))
+                     ref.gd_iterates(p["F"], p["y"], p["eta"], k), RTOL, iterates_scale(p),
+                     scale_is="1 plus k steps' size")
 
     return holds(gd_problems(), prop, "F, y, eta, k", likely_cause(student, "gd_iterates"))
 

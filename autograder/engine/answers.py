@@ -26,9 +26,26 @@ class NotImplementedYet(SubmissionError):
     """The template's body is still there."""
 
 
+class NotDefined(SubmissionError):
+    """The name is not defined in the file (never written, or its cell failed first)."""
+
+
 class BadAnswer(SubmissionError):
     """This input got a malformed answer (shape, type, NaN) or an exception: like a wrong
     value, hypothesis shrinks it to the smallest input that shows it."""
+
+
+class ReturnedNone(BadAnswer):
+    """The function returned None where a value was expected (a body still `pass`, or a
+    `return` forgotten): shrunk like any malformed answer, but, like NotImplementedYet, an
+    unfinished answer, never "wrong values" that another test builds on (feedback.roots)."""
+
+
+def unfinished(exc: BaseException) -> bool:
+    """Whether a failure says the answer is not there yet (not defined, not implemented,
+    still None, returned None) rather than that it is wrong."""
+    return isinstance(exc, (NotImplementedYet, NotDefined, ReturnedNone)) \
+        or getattr(exc, "unfinished", False)
 
 
 def read_reply(reply: Any, what: str, missing: Callable[[str], str]) -> Any:
@@ -42,7 +59,7 @@ def read_reply(reply: Any, what: str, missing: Callable[[str], str]) -> Any:
         raise _student_error(what, reply["error"])
     value = reply.get("ok")
     if isinstance(value, dict) and set(value) == {"__missing__"}:
-        raise SubmissionError(missing(what.split("(")[0]))
+        raise NotDefined(missing(what.split("(")[0]))
     return as_single(value) if reply.get("single") is True else value
 
 
@@ -111,8 +128,8 @@ def as_array(value: Any, shape: tuple[int, ...], what: str) -> np.ndarray:
     if isinstance(value, np.ndarray) and value.dtype.kind in "iu":
         value = value.astype(np.float64)
     if not isinstance(value, np.ndarray):
-        raise BadAnswer(f"{what} returned {_kind(value)}; an array of shape {shape} was "
-                        "expected.")
+        raise (ReturnedNone if value is None else BadAnswer)(
+            f"{what} returned {_kind(value)}; an array of shape {shape} was expected.")
     if value.shape != shape:
         raise BadAnswer(f"{what} returned an array of shape {value.shape}; shape {shape} was "
                         "expected.")
@@ -127,7 +144,8 @@ def as_float(value: Any, what: str) -> float:
     if isinstance(value, np.ndarray) and value.shape == ():
         value = (Single if value.dtype == np.float32 else float)(value)
     if not _is_number(value):
-        raise BadAnswer(f"{what} is {_kind(value)}; a number was expected.")
+        raise (ReturnedNone if value is None else BadAnswer)(
+            f"{what} is {_kind(value)}; a number was expected.")
     if not np.isfinite(value):
         raise BadAnswer(f"{what} is {value}; a finite number was expected.")
     return value if isinstance(value, float) else float(value)
@@ -141,7 +159,8 @@ def as_pair(value: Any, what: str) -> list[Any]:
                 value[1] if value.ndim > 1 else as_float(np.asarray(value[1]), what)]
     if isinstance(value, list) and len(value) == 2:
         return value
-    raise BadAnswer(f"{what} must be a pair (a tuple of two); it is {_kind(value)}.")
+    raise (ReturnedNone if value is None else BadAnswer)(
+        f"{what} must be a pair (a tuple of two); it is {_kind(value)}.")
 
 
 def as_string(value: Any, what: str) -> str:

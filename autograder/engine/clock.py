@@ -82,15 +82,21 @@ class Deadline:
         return self._start + self.cap
 
     def expired(self) -> bool:
-        """Whether a limit is reached; `reason` then says which, for the student."""
+        """Whether a limit is reached; `reason` then says which, in the unit it counts
+        (seconds of computing, or on the clock), for the student."""
         self._read()
         wall = self.used_wall
         if self.measured and self.used_cpu >= self.cpu:
-            self.reason = f"no answer within {self.cpu:g} s of computing"
+            self.reason = (f"no answer within {self.cpu:g} s of computing (CPU time; on the "
+                           "clock that is longer on a busy computer)")
         elif self.measured and wall >= self.wall and waiting(self.used_cpu, wall):
-            self.reason = f"no answer within {self.wall:g} s (waiting, not computing)"
+            self.reason = f"no answer within {self.wall:g} s on the clock (waiting, not computing)"
+        elif wall >= self.cap and self.measured:
+            self.reason = (f"no answer within {self.cap:g} s on the clock (the computer was too "
+                           f"busy to give it {self.cpu:g} s of computing)")
         elif wall >= self.cap:
-            self.reason = f"no answer within {self.cpu:g} s"
+            self.reason = (f"no answer within {self.cpu:g} s on the clock (the time spent "
+                           "computing cannot be read on this computer)")
         else:
             return False
         return True

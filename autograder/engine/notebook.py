@@ -51,19 +51,36 @@ class NotANotebook(ValueError):
 
 @dataclass(frozen=True)
 class Cell:
-    """One cell, numbered as the student scrolls: every cell from the top, markdown too."""
+    """One cell: `number`, its place from the top (markdown too: how the grader and the
+    worker refer to it); `count`, the `In [n]` Jupyter shows beside it after Restart & Run
+    All (the n-th code cell that is not blank: Jupyter runs no blank cell), how every message
+    names it; None for the others."""
 
     number: int
     kind: str  # "code", "markdown" or "raw"
     source: str
+    count: int | None = None
 
     def where(self, line: int | None = None) -> str:
-        """`cell 14 (the one that starts `binary_lp = ...`), line 6`."""
-        text = f"cell {self.number}"
+        """`In [14] (the cell that starts `binary_lp = ...`), line 6`."""
+        text = f"In [{self.count}]" if self.count else f"the cell at position {self.number}"
         start = first_line(self.source)
         if start:
-            text += f" (the one that starts `{start}`)"
+            text += f" (the cell that starts `{start}`)"
         return text + (f", line {line}" if line else "")
+
+
+def counted(cells: list[Cell]) -> list[Cell]:
+    """`cells` with each code cell's `In [n]` as Jupyter numbers it after Restart & Run All."""
+    counts = iter(range(1, len(cells) + 1))
+    return [Cell(c.number, c.kind, c.source, next(counts))
+            if c.kind == "code" and c.source.strip() else c for c in cells]
+
+
+def in_cells(text: str) -> str:
+    """Printed text with IPython's code names (`<ipython-input-14-5b2e...>`, the file a
+    warning names) as the student's Jupyter shows that cell: `In [14]`."""
+    return _CODE_NAME.sub(lambda m: f"In [{m.group(1)}]", text)
 
 
 def first_line(source: str) -> str:
@@ -121,7 +138,7 @@ def parse(data: bytes, name: str) -> list[Cell]:
         source = cell.get("source", "")
         source = "".join(map(str, source)) if isinstance(source, list) else str(source)
         cells.append(Cell(number, kind if kind in ("code", "markdown") else "raw", source))
-    return cells
+    return counted(cells)
 
 
 def _well_formed(cells: Any) -> bool:
@@ -197,7 +214,7 @@ class Kernel:
     """The cells of one notebook and the IPython shell that runs them into `namespace`."""
 
     def __init__(self, cells: list[Cell], namespace: dict[str, Any]):
-        self.cells = {c.number: c for c in cells}
+        self.cells = {c.number: c for c in counted(cells)}
         self.notes: list[dict[str, Any]] = []
         self._counts: dict[int, int] = {}  # IPython's execution count -> cell number
         self._running: Cell | None = None
@@ -224,6 +241,8 @@ class Kernel:
         clock (default clock.WALL_FACTOR * seconds); `seconds` None: never."""
         cell = self.cells[number]
         self._running, self._timed_out = cell, ""
+        if cell.count:  # IPython names its code `<ipython-input-n-...>`: the cell's In [n]
+            self.shell.execution_count = cell.count
         self._counts[self.shell.execution_count] = number
         if seconds is not None and wall is None:
             wall = seconds * clock.WALL_FACTOR
@@ -240,9 +259,11 @@ class Kernel:
         if error is None:
             return None
         if self._timed_out and isinstance(error, KeyboardInterrupt):
-            waited = self._timed_out == "wall" and clock.waiting(
-                time.process_time() - started, wall)
-            spent = f"{wall:g} s waiting" if waited else f"{seconds:g} s of computing"
+            on_clock = self._timed_out == "wall"
+            waited = on_clock and clock.waiting(time.process_time() - started, wall)
+            spent = (f"{wall:g} s waiting" if waited
+                     else f"{2 * wall:g} s on the clock, busy" if on_clock  # a crowded machine
+                     else f"{seconds:g} s of computing")
             return {"type": "TimeLimit", "cell": number, "line": cell.where(),
                     "message": f"still running after {spent}: interrupted"}
         return self.describe(error, number)
@@ -250,32 +271,32 @@ class Kernel:
     def describe(self, exc: BaseException, number: int | None = None) -> dict[str, Any]:
         """An exception as plain data, located as the student sees the notebook: the cell
         that ran (`number`; None: a call from the grader) and the innermost cell it reached
-        (`cell 27 (...), line 3, in cell 26 (the one that starts `def f(x):`), line 6`)."""
+        (`In [27] (...), line 3, in In [26] (the cell that starts `def f(x):`), line 6`)."""
         frames = self._cell_frames(exc)
         running = self.cells.get(number) if number is not None else None
         inner = frames[-1] if frames else None
         if running is not None:
-            line = next((n for c, n in reversed(frames) if c is running), None)
+            line = next((n for c, n, _ in reversed(frames) if c is running), None)
             where = running.where(line)
             if inner is not None and inner[0] is not running:
-                where += f", in {inner[0].where(inner[1])}"
+                where += f", in {_function(inner[2])}{inner[0].where(inner[1])}"
         else:
             where = inner[0].where(inner[1]) if inner else None
         return {"type": type(exc).__name__, "message": message(exc),
                 "cell": number if running is not None else None, "line": where}
 
-    def _cell_frames(self, exc: BaseException) -> list[tuple[Cell, int | None]]:
-        """(cell, line) of each traceback frame in a cell, outermost first; a SyntaxError's
-        own line last."""
+    def _cell_frames(self, exc: BaseException) -> list[tuple[Cell, int | None, str]]:
+        """(cell, line, function) of each traceback frame in a cell, outermost first; a
+        SyntaxError's own line last."""
         import traceback
 
         frames = []
         for frame in traceback.extract_tb(exc.__traceback__):
             cell = self._cell_of(frame.filename)
             if cell is not None:
-                frames.append((cell, frame.lineno))
+                frames.append((cell, frame.lineno, frame.name))
         if isinstance(exc, SyntaxError) and self._cell_of(exc.filename) is not None:
-            frames.append((self._cell_of(exc.filename), exc.lineno))
+            frames.append((self._cell_of(exc.filename), exc.lineno, "<module>"))
         return frames
 
     def _cell_of(self, filename: str | None) -> Cell | None:
@@ -333,6 +354,11 @@ class Kernel:
             for sig, (which, _, _) in timers.items():
                 signal.setitimer(which, 0)
                 signal.signal(sig, previous[sig])
+
+
+def _function(name: str) -> str:
+    """"train(), " for a frame in a function: the name a student finds in the cell."""
+    return f"{name}(), " if name.isidentifier() else ""
 
 
 def _quiet_progress_bars() -> None:

@@ -30,6 +30,7 @@ HW0_PY, NOTEBOOK = FILES  # checks.HW0_PY, checks.NOTEBOOK, without importing th
 STOPPED = "Stopped: the check was interrupted; nothing more was checked."
 
 PART = re.compile(r"q\d[a-z]?", re.IGNORECASE)
+HW0_QUESTIONS = "12346"  # the questions of hw0.py (q5 is the notebook's)
 NUMBER = re.compile(r"\d+\.\d+")
 
 
@@ -69,12 +70,18 @@ def _selector(what: str | None) -> Any:
     if what is None:
         return lambda c: True
     if NUMBER.fullmatch(what):
+        if what.split(".")[0] not in set(HW0_QUESTIONS + "5"):
+            return (f"HW0 has no check {what}: its checks are numbered 1.1 and on, by question "
+                    "(q1 to q6; 5.x are the notebook's).")
         if not what.startswith("5."):
             return (f"Check {what} is about {HW0_PY}: check it with check('{HW0_PY}') (the "
                     "saved file, in a separate process).")
         return lambda c: c.number == what
     if PART.fullmatch(what):
         part = what.lower()
+        if part[1] not in HW0_QUESTIONS + "5":
+            return (f"HW0 has no part {part}: its questions are q1 to q6 (q1-q4 and q6 in "
+                    f"{HW0_PY}, q5a to q5i in the notebook).")
         if not part.startswith("q5"):
             return (f"Part {part} is in {HW0_PY}: check it with check('{HW0_PY}') (the saved "
                     "file, in a separate process).")

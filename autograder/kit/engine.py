@@ -35,7 +35,7 @@ from typing import Any
 
 from autograder.engine import channel, clock, notebook
 from autograder.engine.jail import Jail, WorkerLost, read_beside, write_beside
-from autograder.engine.student import CELL_TIMEOUT
+from autograder.engine.student import CELL_LIMIT
 from autograder.engine.submission import beside
 
 
@@ -135,8 +135,8 @@ class SpawnZygote:
         _copy_beside(path.parent, beside(path), folder)
         process, conn = self._start(folder / path.name, folder / "printed.txt")
         asked = [{"op": "open", "path": path.name}]
-        asked += [{"op": "cell", "number": c.number, "seconds": CELL_TIMEOUT,
-                   "wall": CELL_TIMEOUT * clock.WALL_FACTOR}
+        asked += [{"op": "cell", "number": c.number, "seconds": CELL_LIMIT,
+                   "wall": CELL_LIMIT * clock.WALL_FACTOR}
                   for c in cells if c.kind == "code"]
         ahead = []
         for message in asked:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from autograder import results
 from autograder.engine.answers import SubmissionError
-from autograder.engine.student import Student
+from autograder.engine.student import Student, defines
 from autograder.kit.engine import NoUser, SpawnWorker, SpawnZygote
 from autograder.kit.selfcheck import PRELOAD as NOTEBOOK
 
@@ -85,6 +85,15 @@ class LiveStudent(Student):
         self._sent.add(name)
 
     def _missing(self, name: str) -> str:
+        """A name the kernel lacks: a cell that sets it ran (IPython's `In`, by execution
+        count) and raised before it got there, or no such cell ran."""
+        inputs = self._names.get("In")
+        ran = [n for n, source in enumerate(inputs if isinstance(inputs, list) else [])
+               if isinstance(source, str) and defines(name).search(source)]
+        if ran:
+            return (f"{name} is not defined in {KERNEL}, though In [{ran[-1]}] sets it: that "
+                    "cell stopped with an error before it got there (or the name was deleted "
+                    "since). Fix the error it shows, run it again, then check again.")
         return (f"{name} is not defined in {KERNEL}: run the cell that defines it (or every "
                 "cell, top to bottom), then check again.")
 

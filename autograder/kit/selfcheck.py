@@ -70,7 +70,8 @@ def check(path: Path, show: Callable[..., None] | None = None) -> int:
         from autograder.checks import fixtures
         from autograder.engine.submission import find
 
-        found = find(folder)
+        named = path.resolve() if path.is_file() else None  # that file, no other candidate
+        found = find(folder, named=named)
         wanted = [n for n in FILES if path.is_dir() or _meant(path, n)]
         if not any(found.files[n] for n in wanted):
             report.console().print(report.nothing_found(folder, wanted))
@@ -78,7 +79,7 @@ def check(path: Path, show: Callable[..., None] | None = None) -> int:
         fixtures.active = fixtures.Replay(json.loads(FIXTURES.read_text(encoding="utf-8")))
         with grade.Grader(zygote, NoUser()) as grader:
             data = grader.grade(folder, public_only=True, progress=report.progress,
-                                files=[n for n in wanted if found.files[n]])
+                                files=[n for n in wanted if found.files[n]], named=named)
         (show or report.show)(data, form_only=form_only(), hidden=hidden_count(*wanted),
                               checked=report.checked_files(
                                   folder, found.files, wanted,

@@ -186,6 +186,7 @@ PROBLEMS = (  # (label, pattern): matched against results.json's top output and 
     ("notebook cell error", r"^(?=.*(\bcell\b|In \[\d+\]))(?=.*(rais|error|exception)).*$"),
     ("hw0.py raised while running", r"^(?=.*hw0\.py)(?=.*raised).*while running"),
     ("timeout or crash", r"no answer within|used up its|did not finish|timed out|time limit"
+                         r"|the limit of (one cell|the whole notebook)"
                          r"|keeps crashing or hanging|worker process ended"),
     ("grader error", r"error of its own|autograder failed"),
 )

@@ -234,7 +234,8 @@ QUIRKS = [
     Quirk("endless_last_cell", append(
         "loss = 1.0\nwhile loss > 1e-12:  # train until the loss is tiny\n"
         "    loss = loss * (1 - 1e-30)"),
-          says=(f"was still running after {CELL_SECONDS} s and was interrupted",)),
+          says=(f"was stopped, as Jupyter's stop button stops a cell: it computed for more "
+                f"than {CELL_SECONDS} s of CPU time, the limit of one cell",)),
     Quirk("uninterruptible_last_cell", append(
         "import signal\nfor timer in (signal.SIGALRM, signal.SIGPROF, signal.SIGVTALRM):\n"
         "    signal.signal(timer, signal.SIG_IGN)  # whichever timer the grader uses\n"
@@ -262,7 +263,7 @@ QUIRKS = [
     Quirk("raw_cells", raw_cells),
     Quirk("code_cell_turned_markdown", code_to_markdown, loses=frozenset({"q5c"}),
           says=("raised NameError: name 'lp_circuit' is not defined",),
-          test_says={"5.4": "q5c_resistor is not defined: cell 16 (the one that starts "
+          test_says={"5.4": "q5c_resistor is not defined: In [9] (the cell that starts "
                             "`q5c_resistor = ...`), line 5 raised NameError"}),
     Quirk("only_notebook_is_untitled", lambda nb: nb, file_name="Untitled.ipynb",
           says=(f"Graded Untitled.ipynb as {NOTEBOOK}",)),
