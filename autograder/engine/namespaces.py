@@ -80,28 +80,31 @@ def runtime() -> list[Path]:
 def _pivot(hide: list[Path], tmp_mb: int) -> None:
     """Build the new root in a tmpfs mounted over /tmp (private to this namespace), make it
     read-only, pivot into it and drop the old root."""
-    new = Path("/tmp")
-    _mount("tmpfs", new, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m,mode=755")
     binds = runtime()
+    # Opened before /tmp is covered: a Python or a venv may live there (a CI clone).
+    fds = {p: os.open(p, os.O_PATH | os.O_CLOEXEC) for p in binds}
+    covered = [p for p in hide if p.exists() and any(p != b and p.is_relative_to(b)
+                                                     for b in binds)]
+    new = WRITABLE_DIRS[0]
+    _mount("tmpfs", new, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m,mode=755")
+    _scratch(new, tmp_mb)  # first: a runtime folder under /tmp is bound inside it
     for link in LIBRARY_DIRS:
         if link.is_symlink() and len(link.parts) == 2:  # merged /usr: /lib -> usr/lib
             os.symlink(os.readlink(link), new / link.name)
-    for source in binds:
-        _bind(source, new / source.relative_to("/"), directory=True)
-    for path in hide:  # the grader's folders where the runtime holds them (a project's venv)
-        inside = next((b for b in binds if path != b and path.is_relative_to(b)), None)
-        if inside is not None and path.exists():
-            _hide(new / path.relative_to("/"))
+    for source, fd in fds.items():
+        _bind(f"/proc/self/fd/{fd}", new / source.relative_to("/"), directory=True)
+        os.close(fd)
+    for path in covered:  # the grader's folders where the runtime holds them
+        _hide(new / path.relative_to("/"))
     for file in ETC_FILES:
         if file.exists():
-            _bind(file.resolve(), new / file.relative_to("/"), directory=False)
+            _bind(str(file.resolve()), new / file.relative_to("/"), directory=False)
     for name in DEVICES:
         if (Path("/dev") / name).exists():
-            _bind(Path("/dev") / name, new / "dev" / name, directory=False, devices=True)
+            _bind(f"/dev/{name}", new / "dev" / name, directory=False, devices=True)
     for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
                          ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
         os.symlink(target, new / "dev" / name)
-    _scratch(new, tmp_mb)
     _proc(new / "proc")
     _mount("none", new, None, _MS_REMOUNT | _MS_RDONLY | _MS_NOSUID | _MS_NODEV, None)
     os.chdir(new)
@@ -112,7 +115,7 @@ def _pivot(hide: list[Path], tmp_mb: int) -> None:
     os.chdir("/")
 
 
-def _bind(source: Path, target: Path, directory: bool, devices: bool = False) -> None:
+def _bind(source: str, target: Path, directory: bool, devices: bool = False) -> None:
     """Bind `source` read-only (no setuid; no device unless `devices`) at `target`, made
     with its parents (mode 755) in the new root."""
     target.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
@@ -120,7 +123,7 @@ def _bind(source: Path, target: Path, directory: bool, devices: bool = False) ->
         target.mkdir(mode=0o755, exist_ok=True)
     else:
         target.touch(mode=0o644, exist_ok=True)
-    _mount(str(source), target, None, _MS_BIND | _MS_REC, None)
+    _mount(source, target, None, _MS_BIND | _MS_REC, None)
     flags = _MS_BIND | _MS_REMOUNT | _MS_RDONLY | _MS_NOSUID | (0 if devices else _MS_NODEV)
     _mount("none", target, None, flags, None)
 

@@ -22,10 +22,12 @@ seen = {
     "/home": listing("/home"),
     "/root": listing("/root"),
     "/work": listing("/work"),
+    "/tmp": [n for n in listing("/tmp") if not n.startswith((".", "hw0-worker-"))],
     "/etc/passwd": os.access("/etc/passwd", os.R_OK),
     "pids": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
     "me": os.getpid(),
     "prefix": sys.prefix,
+    "prefix_here": os.path.isdir(sys.prefix),
 }
 print("root_listing: " + json.dumps(seen))
 
