@@ -88,9 +88,10 @@ def _pivot(hide: list[Path], tmp_mb: int) -> None:
     new = WRITABLE_DIRS[0]
     _mount("tmpfs", new, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m,mode=755")
     _scratch(new, tmp_mb)  # first: a runtime folder under /tmp is bound inside it
-    for link in LIBRARY_DIRS:
-        if link.is_symlink() and len(link.parts) == 2:  # merged /usr: /lib -> usr/lib
-            os.symlink(os.readlink(link), new / link.name)
+    for link in LIBRARY_DIRS:  # kept as links (merged /usr: /lib -> usr/lib)
+        if link.is_symlink() and not any(link.is_relative_to(b) for b in binds):
+            (new / link.parent.relative_to("/")).mkdir(mode=0o755, parents=True, exist_ok=True)
+            os.symlink(os.readlink(link), new / link.relative_to("/"))
     for source, fd in fds.items():
         _bind(f"/proc/self/fd/{fd}", new / source.relative_to("/"), directory=True)
         os.close(fd)
