@@ -30,6 +30,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-j", "--jobs", type=int, default=None, help="grader processes (cores)")
     p.add_argument("--only", nargs="+", metavar="SUBMISSION",
                    help="regrade just these submission folders and merge them into OUT")
+    p.add_argument("--shard", metavar="K/N", default=None,
+                   help="grade only the K-th of N slices of the export (by submission id), "
+                   "for one machine of N; join the N outputs with `merge`")
+    p = sub.add_parser("merge", help="staff: join the output folders of `batch --shard` into "
+                       "OUT, with the scores.csv, summary.md and plots of the whole class")
+    p.add_argument("outs", type=Path, nargs="+", metavar="SHARD_OUT")
+    p.add_argument("-o", "--output", type=Path, required=True)
     p = sub.add_parser("diff", help="staff: every score that changed between two batch outputs")
     p.add_argument("old", type=Path)
     p.add_argument("new", type=Path)
@@ -114,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         return diff.main(args.old, args.new)
     if args.command == "batch":
         return _batch(args)
+    if args.command == "merge":
+        return _merge(args)
     if not args.dir.is_dir():
         print(f"{args.dir} is not a folder: give the folder that holds hw0.py and "
               "color_organ_learning.ipynb.", file=sys.stderr)
@@ -141,19 +150,44 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from autograder.staff import batch
+    from autograder.staff import batch, shards
 
     if not args.dir.exists():
         print(f"{args.dir} does not exist: give Gradescope's export, its folder or its zip.",
               file=sys.stderr)
         return 2
     try:
-        graded = batch.run(args.dir, args.output, args.jobs, args.only)
-    except batch.NotAnExport as exc:
+        shard = shards.parse(args.shard) if args.shard else None
+        graded = batch.run(args.dir, args.output, args.jobs, args.only, shard)
+    except (batch.NotAnExport, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 2
     print(f"graded {len(graded)} submissions into {args.output}: results.json per "
           "submission; scores.csv, summary.md, totals.png and parts.png over all of it")
+    return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from autograder import identity
+    from autograder.staff import reports, shards
+    from autograder.staff.export import NotAnExport
+
+    missing = [str(out) for out in args.outs if not out.is_dir()]
+    if missing:
+        print(f"not a folder: {', '.join(missing)} (give the output folders of `batch "
+              "--shard`).", file=sys.stderr)
+        return 2
+    args.output.mkdir(parents=True, exist_ok=True)
+    try:
+        copied = shards.merge(args.outs, args.output)
+    except NotAnExport as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    reports.write(args.output)
+    for line in identity.mixed(args.output):  # slices graded by different graders
+        print(line, file=sys.stderr)
+    print(f"merged {len(copied)} submissions from {len(args.outs)} folders into "
+          f"{args.output}: scores.csv, summary.md, totals.png and parts.png over all of it")
     return 0
 
 

@@ -4,9 +4,9 @@ Gradescope renders a test's output as Markdown when its `output_format` is "md".
 write plain text with a few fixed shapes (checks/__init__.py): a smallest failing input of
 Python lines, "expected:" against "given:", a "Likely cause:" line. `to_md` turns those into
 a fenced code block (to paste into Python), a small table, a line of its own with a bold
-label; every other character a renderer could read as markup is backslash-escaped, and no
-HTML is written, so a sanitizer has nothing to strip. `to_text` gives the text back exactly
-for the terminal report, batch's summary and verify (`text_of` picks by output_format).
+label; every other line goes through textsafe.md_inline (it renders as itself), and no HTML
+is written, so a sanitizer has nothing to strip. `to_text` gives the text back exactly for
+the terminal report, batch's summary and verify (`text_of` picks by output_format).
 """
 
 from __future__ import annotations
@@ -14,33 +14,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from autograder.textsafe import md_block, md_inline
+
 LABELS = ("Likely cause:", "Note:", "Fix first:")  # lines that stand on their own, in bold
 INPUT = re.compile(r"^Smallest failing input \(.*\):$")
 EXPECTED, GIVEN = "  expected: ", "  given:    "
 LARGEST = re.compile(r"^  largest difference at (\[[^\]]*\]): expected (\S+), given (\S+)$")
 ROW = re.compile(r"^\| (.*?) \| `(.*)` \| `(.*)` \|$")
-_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!&])")
-_LEADING = re.compile(r"^(\d+)([.)])|^([-+=])")
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 TABLE_HEAD = "| | expected | given |\n|---|---|---|"
 
 
-def escape(line: str) -> str:
-    """A line of prose that renders as itself."""
-    line = _SPECIAL.sub(r"\\\1", line)
-    return _LEADING.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", line, count=1)
-
-
 def unescape(line: str) -> str:
     return _UNESCAPE.sub(r"\1", line)
-
-
-def fence(lines: list[str], info: str = "") -> str:
-    """A fenced code block holding `lines` verbatim (its fence longer than any backtick run
-    inside)."""
-    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
-    bar = "`" * max(3, longest + 1)
-    return "\n".join([bar + info, *lines, bar])
 
 
 def open_fence(markdown: str) -> str | None:
@@ -75,13 +61,13 @@ def _comparison(lines: list[str], start: int) -> tuple[str, int] | None:
     if largest and not any("`" in c or "|" in c for c in largest.groups()):
         rows.append(f"| largest difference at {largest[1]} | `{largest[2]}` | `{largest[3]}` |")
     elif largest:
-        return fence(lines[start:after]), after
+        return md_block(lines[start:after]), after
     expected, given = lines[i][len(EXPECTED):], lines[end][len(GIVEN):]
     if end == i + 1 and after == end + 1 and not any("`" in c or "|" in c
                                                       for c in (expected, given)):
         rows.append(f"| answer | `{expected}` | `{given}` |")
         return "\n".join([TABLE_HEAD, *rows]), after
-    arrays = fence(lines[i:after])
+    arrays = md_block(lines[i:after])
     return ("\n".join([TABLE_HEAD, *rows]) + "\n\n" + arrays if rows else arrays), after
 
 
@@ -101,23 +87,23 @@ def to_md(text: str) -> str | None:
             end = i + 1
             while end < len(lines) and not lines[end].startswith(LABELS):
                 end += 1
-            blocks += [f"**{escape(line)}**", fence(lines[i + 1:end], "python")]
+            blocks += [f"**{md_inline(line)}**", md_block(lines[i + 1:end], "python")]
             i, shaped = end, True
             continue
         label = next((lab for lab in LABELS if line.startswith(lab + " ")), None)
         if label:
-            blocks.append(f"**{escape(label)}** {escape(line[len(label) + 1:])}")
+            blocks.append(f"**{md_inline(label)}** {md_inline(line[len(label) + 1:])}")
             shaped = True
         elif line.startswith(" ") or not line.strip():  # kept as it is: whitespace matters
             end = i + 1
             while end < len(lines) and (lines[end].startswith(" ") or not lines[end].strip()) \
                     and not (lines[end].startswith("  ") and _comparison(lines, end)):
                 end += 1
-            blocks.append(fence(lines[i:end]))
+            blocks.append(md_block(lines[i:end]))
             i = end
             continue
         else:
-            blocks.append(escape(line))
+            blocks.append(md_inline(line))
         i += 1
     return "\n\n".join(blocks) if shaped else None
 

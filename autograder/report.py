@@ -26,6 +26,7 @@ from rich.text import Text
 from autograder.feedback import SCORE
 from autograder.mdtext import text_of
 from autograder.results import label
+from autograder.textsafe import terminal
 
 WIDTH = 80
 _PRINTED = re.compile(r"^Printed by ", re.MULTILINE)  # grade.py's heading of printed output
@@ -49,7 +50,7 @@ def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
     tests = data["tests"]
     notes, printed = _split(data.get("output") or "")
     parts: list[Any] = [Text(checked + "\n", style="bold")] if checked else []
-    parts += [Text(notes + "\n")] if notes else []
+    parts += [terminal(notes + "\n")] if notes else []  # student text: textsafe.terminal
     rows = Table(box=None, pad_edge=False, show_edge=False, expand=False, padding=(0, 1))
     rows.add_column("check", overflow="ellipsis", no_wrap=True, max_width=WIDTH - 20)
     rows.add_column("part", no_wrap=True, min_width=4)
@@ -74,9 +75,9 @@ def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
         parts.append(Text("\nWhat to fix", style="bold"))
     for t in failed:
         parts += [Text(f"\n== {label(t)}", style="bold red"),
-                  Text(textwrap.indent(text_of(t), "   "))]
+                  terminal(textwrap.indent(text_of(t), "   "))]
     if printed:  # each file's, cut where the grader cut it (results.printed)
-        parts.append(Text("\n" + printed, style="dim"))
+        parts.append(terminal("\n" + printed, style="dim"))
     form = [t for t in tests if t["number"] in form_only]
     ok = sum(t["status"] == "passed" for t in full), sum(t["status"] == "passed" for t in form)
     parts.append(Text("\n" + last_line(ok[0], len(full), ok[1], len(form), hidden),

@@ -4,9 +4,10 @@ Bounds, whatever a submission prints, returns or raises: each test's output is a
 MAX_TEST_OUTPUT characters and the top-level output MAX_TOP_OUTPUT; the whole file, as
 written, stays under MAX_BYTES (Gradescope cuts a results.json near 100,000 bytes, and a cut
 file is no results at all): when the outputs together would pass it, the longest are
-shortened, each to the same length, until it fits. Control characters other than newline
-and tab (NUL, ANSI escape sequences, ...) are removed from every text once, here; a carriage
-return rewrites its line, as a terminal shows it.
+shortened, each to the same length, until it fits. Every text is cleaned once, here: ANSI
+escape sequences removed, a carriage return rewriting its line as a terminal shows it, and
+any other control character or lone surrogate replaced by U+FFFD (textsafe.clean), so the
+file is valid UTF-8 JSON.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from autograder import mdtext
+from autograder import mdtext, textsafe
 
 MAX_TEST_OUTPUT = 4000  # characters
 MAX_TOP_OUTPUT = 8000
 MAX_BYTES = 95_000  # the whole results.json, under Gradescope's 100,000 with room to spare
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # The repr IPython prints for an interact() widget where no browser shows it: noise, not output.
 _WIDGET = re.compile(r"^\w+\(children=\(.*\n?", re.MULTILINE)
 PRINTED_SHOWN = 2000  # characters of what a student's file printed, in the top-level output
@@ -33,12 +33,12 @@ PRINTED_READ = 65_536  # bytes read of it
 
 
 def clean(text: str) -> str:
-    """Text without terminal escape sequences or control characters (newline and tab stay).
-    A carriage return rewrites its line, as on a terminal (progress bars such as tqdm's):
-    each line keeps what was written after its last one."""
+    """Text without terminal escape sequences; a carriage return rewrites its line, as on a
+    terminal (progress bars such as tqdm's): each line keeps what was written after its last
+    one; any other control character (newline and tab aside) or lone surrogate is U+FFFD."""
     text = _ANSI.sub("", text.replace("\r\n", "\n"))
     lines = (line.rstrip("\r").rsplit("\r", 1)[-1] for line in text.split("\n"))
-    return _CONTROL.sub("", "\n".join(lines))
+    return textsafe.clean("\n".join(lines))
 
 
 def cap(text: str, limit: int) -> str:

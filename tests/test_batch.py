@@ -85,6 +85,13 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def student_rows(path: Path) -> list[dict[str, str]]:
+    """scores.csv's rows of students: its "Points Possible" row (the maxima) aside."""
+    points, *rows = read_csv(path)
+    assert points["name"] == reports.POINTS_POSSIBLE
+    return rows
+
+
 def resubmitted(top: Path, where: Path) -> Path:
     """The export downloaded again after Ada resubmitted: submission_2001, a day later and
     losing q4c, in place of submission_1001."""
@@ -119,7 +126,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def test_the_zip_gives_one_row_per_student_with_their_identity(graded: dict) -> None:
     assert graded["first"].returncode == 0, graded["first"].stderr[-2000:]
-    rows = read_csv(graded["out"] / "scores.csv")
+    rows = student_rows(graded["out"] / "scores.csv")
     assert [(r["name"], r["sid"], r["email"], r["submission"]) for r in rows] == [
         ("Ada Lovelace", "3031000001", "ada@berkeley.edu", "submission_1001"),
         ("Alan Turing", "3031000002", "alan@berkeley.edu", "submission_1002"),
@@ -149,7 +156,7 @@ def test_only_regrades_one_submission_and_merges_it(graded: dict) -> None:
     assert graded["again"].returncode == 0, graded["again"].stderr[-2000:]
     assert "graded 1 submissions" in graded["again"].stdout
     assert "1/1 submission_1002" in graded["again"].stderr
-    rows = read_csv(graded["out2"] / "scores.csv")
+    rows = student_rows(graded["out2"] / "scores.csv")
     assert len(rows) == 4 and float(rows[1]["q4c"]) == 1
     assert "3 submissions, 4 students" in (graded["out2"] / "summary.md").read_text()
 
@@ -169,7 +176,7 @@ def test_diff_shows_exactly_the_changed_scores(graded: dict) -> None:
 def test_a_resubmission_replaces_the_students_row_and_leaves_the_statistics(graded: dict
                                                                            ) -> None:
     assert graded["late"].returncode == 0, graded["late"].stderr[-2000:]
-    rows = read_csv(graded["out3"] / "scores.csv")
+    rows = student_rows(graded["out3"] / "scores.csv")
     assert [(r["name"], r["submission"]) for r in rows] == [  # Ada keeps her place
         ("Ada Lovelace", "submission_2001"), ("Alan Turing", "submission_1002"),
         ("Emmy Noether", "submission_1003"), ("Grace Hopper", "submission_1002")]
@@ -180,8 +187,9 @@ def test_a_resubmission_replaces_the_students_row_and_leaves_the_statistics(grad
     superseded = text.split("## Superseded submissions (not counted)\n")[1].split("##")[0]
     assert [line for line in superseded.splitlines() if line.startswith("- ")] == [
         "- submission_1001: Ada Lovelace (SID 3031000001), superseded by submission_2001"]
-    # q4c over the three that count (2001 lost it, 1002 fixed, 1003 empty), not over four.
-    assert "| q4c | 1 | 0.33 | 33% | 1/3 (33%) |" in text
+    # q4c over the three that count (2001 lost it, 1002 fixed, 1003 empty), not over four,
+    # and of those, over the two that attempted it.
+    assert "| q4c | 1 | 2/3 | 0.50 | 50% | 1/2 (50%) |" in text
     assert "- submission_1001" not in text.split("## Submissions with problems")[1]
 
 
@@ -310,9 +318,10 @@ def test_problems_are_classified_by_robust_phrases() -> None:
     assert reports.problems(results(output="gd_step is wrong.")) == []
 
 
-def test_the_summary_counts_misconceptions_and_keeps_placeholders_apart() -> None:
+def test_the_summary_counts_root_causes_and_keeps_placeholders_apart() -> None:
     def test(number: str, output: str, passed: bool = False) -> dict:
-        return {"number": number, "name": "t", "tags": ["q1"], "score": float(passed),
+        name = {"1.1": "gd_step: one step", "1.2": "gd_iterates: the rows"}[number]
+        return {"number": number, "name": name, "tags": ["q1"], "score": float(passed),
                 "max_score": 1.0, "status": "passed" if passed else "failed", "output": output}
 
     group = [{"name": "A", "sid": "1", "email": ""}, {"name": "B", "sid": "2", "email": ""}]
@@ -327,11 +336,11 @@ def test_the_summary_counts_misconceptions_and_keeps_placeholders_apart() -> Non
             test("1.2", "", passed=True)]}),
     ]
     text = reports.summary(graded, {"q1": 2.0})
-    assert "| 3 | sign flipped | 1.1 |" in text  # a group of two and one student
-    assert "| 1.2 t | 1/2 (50%) | 1 | 0 |" in text  # the placeholder counted apart
-    assert "  - 2 x gd_step is wrong at eta = #." in text
+    assert "| 3 | gd_step | sign flipped | 1.1 | 3 |" in text  # a group of two and one student
+    assert "| 1.2 gd_iterates: the rows | 1/1 (100%) | 1 | 0 |" in text  # placeholder apart
+    assert "  - 3 x gd_step is wrong at eta = 0.5." in text  # as one of them read it
     assert "not implemented yet" not in text.split("## Commonest failure messages")[1]
-    assert "| q1 | 2 | 0.50 | 25% | 0/2 (0%) |" in text
+    assert "| q1 | 2 | 2/2 | 0.50 | 25% | 0/2 (0%) |" in text
 
 
 def test_a_zip_bomb_is_refused_before_it_fills_the_disk(tmp_path: Path) -> None:
@@ -418,7 +427,7 @@ def test_a_file_that_did_not_compile_or_load_is_a_problem_and_its_tests_did_not_
     text = reports.summary(graded, {"q1": 2.0})
     assert "- s1: hw0.py does not compile (SyntaxError at line 243)" in text
     assert "- s2: color_organ_learning.ipynb is not a notebook, timeout or crash" in text
-    assert "| 1.1 t | 0/3 (0%) | 0 | 2 |" in text  # not run, not failed
+    assert "| 1.1 t | 0/1 (0%) | 0 | 2 |" in text  # not run, not failed: of one attempt
     commonest = text.split("## Commonest failure messages")[1]
     assert "compile" not in commonest and "notebook" not in commonest
     assert "no answer within" not in commonest  # listed as a problem already
@@ -456,8 +465,8 @@ def test_scores_csv_opens_right_in_excel_and_in_pandas(tmp_path: Path) -> None:
         table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     else:
         table = pandas.read_csv(io.BytesIO(raw), dtype=str).to_dict("records")
-    assert list(table[0])[0] == "name" and table[0]["name"] == "José Núñez"
-    assert float(table[0]["total"]) == 0.0
+    assert list(table[0])[0] == "name" and table[0]["name"] == reports.POINTS_POSSIBLE
+    assert table[1]["name"] == "José Núñez" and float(table[1]["total"]) == 0.0
 
 
 def test_plots_bin_totals_by_whole_points_and_keep_the_legend_off_the_bars() -> None:

@@ -88,6 +88,13 @@ def test_what_to_fix_comes_before_what_was_printed(graded: dict) -> None:
     (b"{not json", "is not JSON"),
     (b'{"a": 1}', "JSON but not a notebook"),
     (b"  <html><body>Jupyter</body></html>", "web page (HTML)"),
+    # JSON, but not a valid notebook (issue 21): once a TypeError, 8 "errors of its own"
+    (b'{"cells": {"a": 1}, "nbformat": 4}', "not a valid notebook: at cells, {'a': 1} is not "
+                                            "of type 'array'"),
+    (b'{"cells": 7}', "not a valid notebook: at cells, 7 is not of type 'array'"),
+    (b'{"cells": "print(1)"}', "not a valid notebook: at cells, 'print(1)' is not of type"),
+    (b'{"cells": [1]}', "not a valid notebook: at cells[0], 1 is not of type"),
+    (b'{"cells": [{"cell_type": "code", "source": [3]}]}', "not a valid notebook: at cells[0]"),
 ])
 def test_a_file_that_is_not_a_notebook_says_what_it_is(data: bytes, says: str) -> None:
     with pytest.raises(notebook.NotANotebook, match=re.escape(says)):

@@ -13,6 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from autograder.textsafe import one_line
+
+MAX_QUOTED = 300  # characters of a student's message quoted in the feedback
+
 
 class SubmissionError(Exception):
     """Something about the submission that costs this check its points; str() is feedback."""
@@ -57,9 +61,10 @@ def modified_arguments(reply: Any) -> list[str]:
 def _student_error(what: str, error: Any) -> SubmissionError:
     if not isinstance(error, dict):
         return SubmissionError(f"{what} failed.")
-    kind = str(error.get("type", "Error"))[:80]
-    message = str(error.get("message", ""))[:300]
-    where = f" at {error['line']}" if error.get("line") else ""
+    # Each on one line, so no line of the feedback starts with the student's text.
+    kind = one_line(str(error.get("type", "Error")), 80)
+    message = one_line(str(error.get("message", "")), MAX_QUOTED)
+    where = f" at {one_line(str(error['line']), 80)}" if error.get("line") else ""
     if kind == "NotImplementedError":
         return NotImplementedYet(f"{what.split('(')[0]} is not implemented yet "
                                  "(it raises NotImplementedError).")

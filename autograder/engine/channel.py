@@ -3,7 +3,8 @@
 A message is a 4-byte big-endian length and a UTF-8 JSON document. Values are JSON's own
 (null, bools, numbers, strings, lists, objects with string keys) plus one extension:
 a float64 array travels as {"__f64__": shape, "b64": raw little-endian bytes}. Nothing is
-ever unpickled; the grader decodes what the worker says with bounds on size and nesting.
+ever unpickled; the grader decodes what the worker says with bounds on size and nesting, and
+with each lone surrogate (JSON's "\udc80", which no UTF-8 file can hold) as U+FFFD.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import time
 from typing import Any
 
 import numpy as np
+
+from autograder.textsafe import valid
 
 # Bound now: student code in the worker may monkeypatch json or os afterwards.
 _dumps, _loads, _read, _write = json.dumps, json.loads, os.read, os.write
@@ -59,7 +62,7 @@ def decode(value: Any, depth: int = 0) -> Any:
     if isinstance(value, str):
         if len(value) > MAX_STRING:
             raise ChannelError(f"string of {len(value)} characters is too long")
-        return value
+        return valid(value)
     if isinstance(value, list):
         if len(value) > MAX_ITEMS:
             raise ChannelError("list too long")
@@ -69,7 +72,7 @@ def decode(value: Any, depth: int = 0) -> Any:
             return _decode_array(value["__f64__"], value["b64"])
         if len(value) > MAX_ITEMS:
             raise ChannelError("mapping too large")
-        return {str(k): decode(v, depth + 1) for k, v in value.items()}
+        return {valid(str(k)): decode(v, depth + 1) for k, v in value.items()}
     raise ChannelError(f"unexpected {type(value).__name__}")
 
 

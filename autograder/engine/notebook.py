@@ -112,6 +112,8 @@ def parse(data: bytes, name: str) -> list[Cell]:
         raise NotANotebook(f"{name} is JSON but not a notebook (it has no cells). {DOWNLOAD}")
     if "worksheets" in nb or _int(nb.get("nbformat"), 4) < 4:
         nb = _upgrade(nb, name)
+    if not _well_formed(nb.get("cells")):
+        raise NotANotebook(_invalid(nb, name))
     cells = []
     for number, cell in enumerate(nb.get("cells") or [], start=1):
         cell = cell if isinstance(cell, dict) else {}
@@ -120,6 +122,28 @@ def parse(data: bytes, name: str) -> list[Cell]:
         source = "".join(map(str, source)) if isinstance(source, list) else str(source)
         cells.append(Cell(number, kind if kind in ("code", "markdown") else "raw", source))
     return cells
+
+
+def _well_formed(cells: Any) -> bool:
+    """What the grader relies on: a list of objects whose source is text or a list of text
+    (stricter schema rules, which notebooks saved by Colab often break, are not required)."""
+    return isinstance(cells, list) and all(
+        isinstance(c, dict) and isinstance(s := c.get("source", ""), str | list)
+        and (isinstance(s, str) or all(isinstance(line, str) for line in s)) for c in cells)
+
+
+def _invalid(nb: dict[str, Any], name: str) -> str:
+    """What is wrong with a notebook that is not _well_formed, in nbformat's own schema's
+    words (nbformat imported only then)."""
+    from jsonschema.exceptions import best_match
+    from nbformat.validator import get_validator
+
+    errors = list(get_validator(version=4, version_minor=4, name="jsonschema").iter_errors(nb))
+    error = best_match([e for e in errors if list(e.absolute_path)[:1] == ["cells"]] or errors)
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}"
+                    for p in (error.absolute_path if error else ["cells"]))
+    what = error.message[:200] if error else "its cells are not a list of cells"
+    return f"{name} is JSON but not a valid notebook: at {where.lstrip('.')}, {what}. {DOWNLOAD}"
 
 
 def _int(value: Any, default: int) -> int:

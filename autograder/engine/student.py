@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from autograder.engine import clock, notebook
 from autograder.engine.answers import (
+    MAX_QUOTED,
     NotImplementedYet,
     SubmissionError,
     modified_arguments,
@@ -21,6 +22,7 @@ from autograder.engine.answers import (
     sentence,
 )
 from autograder.engine.jail import Jail, WorkerLost
+from autograder.textsafe import one_line
 
 if TYPE_CHECKING:  # the Linux sandbox, or the kit's stand-ins for it (kit/engine.py)
     from autograder.engine.sandbox import Worker, Zygote
@@ -326,11 +328,19 @@ class Student:
 
 
 def _expect_errors(info: Any) -> list[dict[str, Any]]:
-    """The errors of a load reply (untrusted: plain dicts only, at most 20)."""
+    """The errors of a load reply (untrusted: plain dicts only, at most 20, each `_plain`)."""
     if not isinstance(info, dict):
         return [{"type": "Error", "message": "could not load the file", "line": None}]
     errors = info.get("errors", [])
-    return [e for e in errors if isinstance(e, dict)][:20] if isinstance(errors, list) else []
+    return [_plain(e) for e in errors if isinstance(e, dict)][:20] \
+        if isinstance(errors, list) else []
+
+
+def _plain(entry: dict[str, Any]) -> dict[str, Any]:
+    """An error or note as the worker sent it (untrusted), its texts made fit to quote in a
+    sentence of the feedback: each on one line, at most MAX_QUOTED characters
+    (textsafe.one_line), so none of it can pass for a line the grader wrote."""
+    return {k: one_line(v, MAX_QUOTED) if isinstance(v, str) else v for k, v in entry.items()}
 
 
 def _expect_cell(reply: Any) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
@@ -338,10 +348,11 @@ def _expect_cell(reply: Any) -> tuple[dict[str, Any] | None, list[dict[str, Any]
     ok = reply.get("ok") if isinstance(reply, dict) else None
     if not isinstance(ok, dict):
         error = reply.get("error") if isinstance(reply, dict) else None
-        return (error if isinstance(error, dict) else {"type": "Error", "message": ""}), []
+        return (_plain(error) if isinstance(error, dict) else {"type": "Error", "message": ""}), []
     error, notes = ok.get("error"), ok.get("notes")
-    notes = [n for n in notes if isinstance(n, dict)][:20] if isinstance(notes, list) else []
-    return (error if isinstance(error, dict) else None), notes
+    notes = [_plain(n) for n in notes if isinstance(n, dict)][:20] if isinstance(notes, list) \
+        else []
+    return (_plain(error) if isinstance(error, dict) else None), notes
 
 
 def _line(error: dict[str, Any]) -> str:

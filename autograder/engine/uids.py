@@ -8,10 +8,11 @@ slots, each held by a lock file in a folder only root may write.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
 import os
-import shutil
+import secrets
 import signal
 import stat
 import time
@@ -21,6 +22,9 @@ from autograder.engine.namespaces import WRITABLE_DIRS
 
 UID_BASE = 61000  # sandbox uids: 61000 + slot, no passwd entry needed
 SLOTS = 256
+# What the clean-up deletes of one worker's leftovers: entries in all, folders held open.
+REMOVE_BUDGET = 200_000
+MAX_OPEN = 64
 
 
 class SandboxUser:
@@ -30,26 +34,24 @@ class SandboxUser:
     the uid (`kill_all`) never touches another grader's worker.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, slot: int | None = None) -> None:
+        """Take the first free slot (or `slot`, if free; else no uid is reserved)."""
         self._lock = None
         self.uid: int | None = None
         if os.geteuid() != 0:
             return
-        locks = _lock_dir()
-        for slot in range(SLOTS):
-            try:
-                fd = os.open(locks / f"{slot}.lock",
-                             os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-            except OSError:
-                continue
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(fd)
-                continue
-            self._lock, self.uid = fd, UID_BASE + slot
-            return
-        raise RuntimeError("no free sandbox uid slot")
+        for n in range(SLOTS) if slot is None else [slot]:
+            if (fd := _take(n)) is not None:
+                self._lock, self.uid = fd, UID_BASE + n
+                return
+        if slot is None:
+            raise RuntimeError("no free sandbox uid slot")
+
+    def release(self) -> None:
+        """Give the slot back (a process that ends gives it back anyway)."""
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock, self.uid = None, None
 
     def kill_all(self) -> None:
         """SIGKILL every process of the uid, from a helper that takes the uid (kill(-1)),
@@ -76,6 +78,34 @@ class SandboxUser:
         remove_ipc(self.uid)
 
 
+def reclaim() -> None:
+    """Clean up after grader processes that died without doing it (the OOM killer ends a
+    grader, never its `kill_all`): for every slot that was used and no live grader holds,
+    `kill_all` its uid, so what one submission left cannot break the next grader."""
+    if os.geteuid() != 0:
+        return
+    for lock in sorted(lock_dir().glob("*.lock")):
+        if lock.stem.isdigit() and int(lock.stem) < SLOTS:
+            user = SandboxUser(int(lock.stem))
+            user.kill_all()
+            user.release()
+
+
+def _take(slot: int) -> int | None:
+    """The locked lock file of `slot` (None: another grader holds it, or it cannot be made)."""
+    try:
+        fd = os.open(lock_dir() / f"{slot}.lock",
+                     os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
 def _has_processes(uid: int) -> bool:
     """Whether a live (not zombie) process of `uid` exists; False where /proc is missing."""
     try:
@@ -93,7 +123,7 @@ def _has_processes(uid: int) -> bool:
     return False
 
 
-def _lock_dir() -> Path:
+def lock_dir() -> Path:
     """A folder only root may write, for the slots' lock files: no sandbox uid can plant a
     link or a lock there to take or block a slot."""
     for base in (Path("/run"), Path("/tmp")):
@@ -112,7 +142,7 @@ def _lock_dir() -> Path:
 
 def _remove_owned(uid: int) -> None:
     """Delete the entries of the world-writable folders that belong to `uid` (links are
-    removed, never followed)."""
+    removed, never followed; folders by remove_tree, which no depth or width breaks)."""
     for top in WRITABLE_DIRS:
         try:
             entries = list(os.scandir(top))
@@ -123,11 +153,90 @@ def _remove_owned(uid: int) -> None:
                 if entry.stat(follow_symlinks=False).st_uid != uid:
                     continue
                 if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path, ignore_errors=True)
+                    remove_tree(Path(entry.path))
                 else:
                     os.unlink(entry.path)
             except OSError:
                 pass
+
+
+def remove_tree(path: Path, budget: int = REMOVE_BUDGET) -> bool:
+    """Delete `path` and everything under it without recursion and without following a link
+    (every step through a descriptor, O_NOFOLLOW): at most MAX_OPEN folders are held open,
+    a deeper folder is moved up beside `path` and deleted after it, so a chain of any depth
+    costs as much as a wide folder. Gives up after `budget` entries (False: some are left)."""
+    left = [budget]
+    parent = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        todo = [path.name]  # names in `parent` to delete
+        while todo and left[0] > 0:
+            _remove_at(parent, todo.pop(), todo, left)
+        return not todo and left[0] > 0
+    finally:
+        os.close(parent)
+
+
+def _remove_at(parent: int, name: str, todo: list[str], left: list[int]) -> None:
+    """remove_tree's work on one entry of `parent`; folders too deep go to `todo`."""
+    frames: list[tuple[int, str, list[str]]] = []  # open folder, its name, subfolders left
+    try:
+        if (fd := _open_folder(parent, name)) is None:
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=parent)
+            left[0] -= 1
+            return
+        frames.append((fd, name, _clear(fd, left)))
+        while frames and left[0] > 0:
+            fd, name, subfolders = frames[-1]
+            if subfolders:
+                child = subfolders.pop()
+                if len(frames) >= MAX_OPEN:  # cut the chain: finish it from `parent`
+                    moved = f".hw0-removing-{secrets.token_hex(8)}"
+                    with contextlib.suppress(OSError):
+                        os.rename(child, moved, src_dir_fd=fd, dst_dir_fd=parent)
+                        todo.append(moved)
+                elif (child_fd := _open_folder(fd, child)) is not None:
+                    frames.append((child_fd, child, _clear(child_fd, left)))
+                continue
+            frames.pop()
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.rmdir(name, dir_fd=frames[-1][0] if frames else parent)
+            left[0] -= 1
+    finally:
+        for fd, _, _ in frames:
+            os.close(fd)
+
+
+def _open_folder(parent: int, name: str) -> int | None:
+    """A descriptor of the folder `name` in `parent`; None when it is not a folder (a link
+    to one included) or is gone."""
+    try:
+        return os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=parent)
+    except OSError:
+        return None
+
+
+def _clear(fd: int, left: list[int]) -> list[str]:
+    """Unlink everything in the open folder `fd` but its subfolders; return their names."""
+    subfolders = []
+    try:
+        entries = os.scandir(fd)
+    except OSError:
+        return subfolders
+    with entries:
+        for entry in entries:
+            if left[0] <= 0:
+                break
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.append(entry.name)
+                else:
+                    os.unlink(entry.name, dir_fd=fd)
+                    left[0] -= 1
+            except OSError:
+                pass
+    return subfolders
 
 
 # /proc/sysvipc/KIND lists the objects of the grader's IPC namespace; each is removed with

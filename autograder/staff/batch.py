@@ -3,7 +3,9 @@
 Each pool process starts its own `Grader` (zygote first, then the checks), so a batch
 costs one torch import per core, not per submission. A submission that crashes or hangs
 costs its own deadlines only; one whose grading fails outright is listed and the batch goes
-on. The export's layout and metadata: export.py; what staff read afterwards: reports.py.
+on. A pool process that dies (killed at the memory limit) costs only the submissions it was
+grading, which are graded again alone; the others never lose a mark. The export's layout
+and metadata: export.py; what staff read afterwards: reports.py.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import multiprocessing.util
 import os
 import sys
 import traceback
-from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -25,10 +26,12 @@ from typing import Any
 
 from autograder import grade, identity, results
 from autograder.grade import INTERNAL_ERROR, Grader
-from autograder.staff import export, reports
+from autograder.staff import export, reports, shards
 from autograder.staff.export import NotAnExport
+from autograder.textsafe import clean, terminal
 
 _grader: Grader | None = None
+IN_FLIGHT = ".grading"  # in out/<submission>/ while a pool process grades it
 
 
 def _start() -> None:
@@ -39,26 +42,49 @@ def _start() -> None:
 
 
 def _grade_one(folder: Path, root: Path, out: Path) -> dict[str, Any]:
+    marker = out / folder.name / IN_FLIGHT  # if this process dies, the batch knows whose it was
+    marker.touch()
     try:
-        data = _grader.grade(folder, extra_hidden=[root, out])
+        data = _grader.grade(folder, extra_hidden=[root, out]) if _zygote_alive() else None
     except Exception:  # noqa: BLE001 - listed, never stops the batch
         traceback.print_exc()
         data = results.results([], INTERNAL_ERROR, 0.0)
+    if data is None or not _zygote_alive():
+        # Killed at the memory limit (by the submission graded before, or this one): this
+        # grade is not the student's work. The pool breaks and the batch grades it again alone.
+        os._exit(70)
     results.write(out / folder.name / "results.json", data)
+    marker.unlink()
     return data
 
 
+def _zygote_alive() -> bool:
+    """Whether this pool process's zygote (its child) still runs."""
+    try:
+        return os.waitpid(_grader.zygote.pid, os.WNOHANG)[0] == 0
+    except ChildProcessError:
+        return False
+
+
 def run(source: Path, out: Path, jobs: int | None = None,
-        only: list[str] | None = None) -> dict[str, dict[str, Any]]:
+        only: list[str] | None = None,
+        shard: tuple[int, int] | None = None) -> dict[str, dict[str, Any]]:
     """Grade the export at `source` (its folder or zip) into out/<submission>/results.json,
     with who submitted it in out/<submission>/submitters.json; `only` grades just those
-    submission folders. Then rebuild scores.csv, summary.md and the plots from everything
-    in `out`. Returns submission folder -> results of those graded now. Raises NotAnExport
-    when `source` holds no submission folders or `only` names one it lacks."""
+    submission folders, `shard` (K, N) the K-th of N slices of them (shards.py). Then
+    rebuild scores.csv, summary.md and the plots from everything in `out`. Returns
+    submission folder -> results of those graded now. Raises NotAnExport when `source`
+    holds no submission folders or `only` names one it lacks."""
     with export.opened(source) as root:
         chosen = _select(export.submissions(root), only)
+        slice_note = ""
+        if shard:
+            total = len(chosen)
+            chosen = shards.select(chosen, [s.folder.name for s in chosen], *shard)
+            slice_note = f", slice {shard[0]} of {shard[1]} of the {total}"
         where = root if source.is_dir() else f"{source}, unzipped"
-        print(f"export: {where} ({len(chosen)} submission folders to grade)", file=sys.stderr)
+        print(f"export: {where} ({len(chosen)} submission folders to grade{slice_note})",
+              file=sys.stderr)
         out.mkdir(parents=True, exist_ok=True)
         for s in chosen:
             who = {"submitters": [asdict(p) for p in s.submitters],
@@ -67,6 +93,7 @@ def run(source: Path, out: Path, jobs: int | None = None,
             (out / s.folder.name / reports.SUBMITTERS).write_text(json.dumps(who, indent=1))
         # Lock our folders once for the whole pool; the graders then find them locked.
         modes = grade.lock_down(grade.protected_paths(root, [out]))
+        modes.update(grade.lock_folders([root, out]))  # other students' work
         try:
             graded = _grade_all([s.folder for s in chosen], root, out, jobs)
         finally:
@@ -91,31 +118,55 @@ def _select(found: list[export.Submission], only: list[str] | None) -> list[expo
 
 def _grade_all(folders: list[Path], root: Path, out: Path,
                jobs: int | None) -> dict[str, dict[str, Any]]:
+    """Grade `folders` in a pool of `jobs` processes. When a pool process dies (the memory
+    limit's OOM killer, a grader fault), only the submissions it was grading are suspects:
+    each is graded again alone in a pool of its own (twice at most, then written as the
+    grader's error); the others go on in a new pool. No score comes from another's failure."""
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(folders)))
     graded: dict[str, dict[str, Any]] = {}
-    pending, attempts = list(folders), Counter()
     with progress(len(folders)) as advance:
-        while pending:
-            # fork: the pool processes start from this one, which has not loaded the checks
-            with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"),
-                                     initializer=_start) as pool:
-                futures = {pool.submit(_grade_one, f, root, out): f for f in pending}
-                try:
-                    for future in as_completed(futures):
-                        folder = futures[future]
-                        graded[folder.name] = future.result()
-                        pending.remove(folder)
-                        advance(folder.name, graded[folder.name])
-                except BrokenProcessPool:
-                    # A grader process died: never a student's doing (their code runs in
-                    # workers), so retry the unfinished once, then list them as not graded.
-                    attempts.update(pending)
-                    for folder in [f for f in pending if attempts[f] >= 2]:
-                        graded[folder.name] = results.results([], INTERNAL_ERROR, 0.0)
-                        results.write(out / folder.name / "results.json", graded[folder.name])
-                        pending.remove(folder)
-                        advance(folder.name, graded[folder.name])
+        queue = list(folders)
+        while queue:
+            suspects = _pool(queue, jobs, root, out, graded, advance)
+            queue = [f for f in queue if f.name not in graded and f not in suspects]
+            for folder in suspects:
+                for _ in range(2):
+                    if not _pool([folder], 1, root, out, graded, advance):
+                        break
+                else:
+                    graded[folder.name] = results.results([], INTERNAL_ERROR, 0.0)
+                    results.write(out / folder.name / "results.json", graded[folder.name])
+                    advance(folder.name, graded[folder.name])
     return graded
+
+
+def _pool(folders: list[Path], jobs: int, root: Path, out: Path,
+          graded: dict[str, dict[str, Any]],
+          advance: Callable[[str, dict[str, Any]], None]) -> list[Path]:
+    """Grade `folders` in one pool into `graded`; return [] when it finished, else the
+    submissions its processes were grading when one died (all left, if none was)."""
+    # fork: the pool processes start from this one, which has not loaded the checks
+    with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"),
+                             initializer=_start) as pool:
+        futures = {pool.submit(_grade_one, f, root, out): f for f in folders}
+        try:
+            for future in as_completed(futures):
+                folder = futures[future]
+                graded[folder.name] = future.result()
+                advance(folder.name, graded[folder.name])
+            return []
+        except BrokenProcessPool:
+            pass
+    # The pool is gone: what the dead grader's submission left running or stored (processes,
+    # files, memory) is cleaned up before the next pool starts, as that grader would have.
+    from autograder.engine.uids import reclaim
+
+    reclaim()
+    left = [f for f in folders if f.name not in graded]
+    flying = [f for f in left if (out / f.name / IN_FLIGHT).exists()]
+    for f in flying:
+        (out / f.name / IN_FLIGHT).unlink()
+    return flying or left
 
 
 @contextmanager
@@ -131,7 +182,7 @@ def progress(total: int) -> Iterator[Callable[[str, dict[str, Any]], None]]:
         def line(name: str, data: dict[str, Any]) -> None:
             nonlocal done
             done += 1
-            print(f"{done}/{total} {name}: {_score(data)}", file=sys.stderr, flush=True)
+            print(clean(f"{done}/{total} {name}: {_score(data)}"), file=sys.stderr, flush=True)
 
         yield line
         return
@@ -140,7 +191,7 @@ def progress(total: int) -> Iterator[Callable[[str, dict[str, Any]], None]]:
         task = bar.add_task("grading", total=total)
 
         def advance(name: str, data: dict[str, Any]) -> None:
-            bar.console.print(f"{name}: {_score(data)}", highlight=False)
+            bar.console.print(terminal(f"{name}: {_score(data)}"))  # a name is not markup
             bar.advance(task)
 
         yield advance

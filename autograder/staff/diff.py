@@ -15,6 +15,7 @@ from typing import Any
 
 from autograder import identity
 from autograder.staff import reports
+from autograder.textsafe import clean
 
 
 def _students(out: Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
@@ -50,7 +51,7 @@ def changes(old: Path, new: Path) -> tuple[list[tuple[str, str, float, float]], 
 def _label(row: dict[str, Any]) -> str:
     name = row["name"] or row["email"] or "(no name)"
     sid = f"SID {row['sid']}, " if row["sid"] else ""
-    return f"{name} ({sid}{row['submission']})"
+    return clean(f"{name} ({sid}{row['submission']})")  # the student's: no terminal codes
 
 
 def main(old: Path, new: Path) -> int:

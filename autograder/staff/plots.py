@@ -21,8 +21,9 @@ def bins(top: float) -> Any:
     return np.arange(0, np.floor(top) + 2)
 
 
-def totals_figure(totals: list[float], top: float) -> Any:
-    """The histogram of totals (a matplotlib Figure)."""
+def totals_figure(totals: list[float], top: float, left_out: int = 0) -> Any:
+    """The histogram of totals (a matplotlib Figure); `left_out`: the non-attempts not
+    drawn, said in the title."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
@@ -32,7 +33,8 @@ def totals_figure(totals: list[float], top: float) -> Any:
                   "[k, k + 1)")
     ax.set_ylabel("submissions")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(f"Totals over {len(totals)} submissions")
+    title = f"Totals over {len(totals)} submissions that attempted something"
+    ax.set_title(title + (f" ({left_out} non-attempts left out)" if left_out else ""))
     return fig
 
 
@@ -50,20 +52,22 @@ def parts_figure(shares: dict[str, tuple[float, float]]) -> Any:
     ax.set_xticks(x, list(shares), rotation=60)
     ax.set_ylim(0, 100)
     ax.set_ylabel("% of the part's points / of submissions")
-    ax.set_title("Per part: mean score and full-marks share")
+    ax.set_title("Per part, over the submissions that attempted it: mean score and "
+                 "full-marks share")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the axes: hides no bar
     return fig
 
 
 def write(totals: list[float], top: float, shares: dict[str, tuple[float, float]],
-          out: Path) -> None:
-    """out/totals.png and out/parts.png."""
+          out: Path, left_out: int = 0) -> None:
+    """out/totals.png and out/parts.png; `totals` of the submissions that attempted
+    something, `left_out` the others."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    for name, fig in (("totals.png", totals_figure(totals, top)),
+    for name, fig in (("totals.png", totals_figure(totals, top, left_out)),
                       ("parts.png", parts_figure(shares))):
         fig.savefig(out / name, dpi=120)
         plt.close(fig)

@@ -22,14 +22,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from autograder.feedback import FIX_FIRST
 from autograder.mdtext import as_text
 from autograder.results import label
-from autograder.staff import plots
+from autograder.staff import analytics, plots
+from autograder.staff.analytics import (
+    FILE_MISSING,
+    attempted_parts,
+    non_attempt,
+    outcome,
+    root_causes,
+)
+from autograder.textsafe import csv_cell, md_inline
 
 SUBMITTERS = "submitters.json"
-NOT_ATTEMPTED = ("not implemented yet", "still None")
-LIKELY_CAUSE = re.compile(r"^\s*Likely cause: ([^:\n]+)", re.MULTILINE)
+POINTS_POSSIBLE = "Points Possible"  # scores.csv's second row, as gradebooks write it
 
 
 @dataclass
@@ -89,7 +95,8 @@ def latest(graded: list[Graded]) -> tuple[list[Graded], list[str]]:
     for key, theirs in mine.items():
         newest, _ = max(theirs, key=lambda entry: _recency(entry[0]))
         counts[newest.name].add(key)
-        superseded += [(g.name, f"- {g.name}: {_who(person)}, superseded by {newest.name}")
+        superseded += [(g.name, f"- {md_inline(g.name)}: {md_inline(_who(person))}, "
+                                f"superseded by {md_inline(newest.name)}")
                        for g, person in theirs if g.name != newest.name]
     kept = [replace(g, submitters=[p for p in g.submitters if student_key(p, g.name)
                                    in counts[g.name]])
@@ -151,11 +158,19 @@ def write(out: Path) -> list[Graded]:
         writer = csv.DictWriter(f, ["name", "sid", "email", "submission", "created_at", "total",
                                     *parts, "note"])
         writer.writeheader()
-        writer.writerows(table)
+        writer.writerow({"name": POINTS_POSSIBLE, "total": f"{sum(parts.values()):g}",
+                         **{p: f"{points:g}" for p, points in parts.items()}})
+        writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in table)
     (out / "summary.md").write_text(summary(graded, parts, superseded), encoding="utf-8")
-    plots.write([g.results["score"] for g in graded], sum(parts.values()),
-                shares(graded, parts), out)
+    tried = attempts(graded)
+    plots.write([g.results["score"] for g in tried], sum(parts.values()),
+                shares(graded, parts), out, left_out=len(graded) - len(tried))
     return graded
+
+
+def attempts(graded: list[Graded]) -> list[Graded]:
+    """The submissions that attempted something (analytics.non_attempt)."""
+    return [g for g in graded if non_attempt(g.results) is None]
 
 
 # ---------------------------------------------------------------- what went wrong
@@ -163,7 +178,7 @@ def write(out: Path) -> list[Graded]:
 
 FILE = r"(?P<file>[\w.() -]+\.(py|ipynb))"
 PROBLEMS = (  # (label, pattern): matched against results.json's top output and test outputs
-    ("missing {file}", FILE + r" was not found in (your|the) submission"),
+    ("missing {file}", FILE_MISSING),
     ("{file} does not compile", FILE + r" does not compile(: (?P<why>\w+ at line \d+))?"),
     ("{file} is not a notebook", FILE + r" (is (JSON but )?not a notebook|is a web page"
                                         r"|could not be (read as a notebook|opened))"),
@@ -197,46 +212,24 @@ def problems(data: dict[str, Any]) -> list[str]:
     return list(found.values())
 
 
-def failure_message(output: str) -> str:
-    """A failed test's message as staff compare it: its first line that is not a note,
-    numbers replaced by '#' so that the same mistake with other values counts once."""
-    lines = [line for line in output.splitlines()
-             if line.strip() and not line.startswith(("Note:", "Likely cause: ", FIX_FIRST))]
-    first = lines[0] if lines else "(no message)"
-    return re.sub(r"(?<![\w.])-?\d+(\.\d+)?(e[-+]?\d+)?(?!\w)", "#", first)[:140]
-
-
-FILE_NOT_RUN = (r"did not finish|keeps crashing or hanging|used up its|does not compile"
-                r"|could not be (read as a notebook|opened)")  # the whole file: not run
-
-
-def outcome(test: dict[str, Any]) -> str:
-    """"passed", "no file" (missing, or it did not compile, load or finish running: the
-    same note on every test of the file), "not attempted" (the template's placeholder) or
-    "failed"."""
-    if test["status"] == "passed":
-        return "passed"
-    if re.search(PROBLEMS[0][1] + "|" + FILE_NOT_RUN, test["output"], re.IGNORECASE):
-        return "no file"
-    if any(phrase in test["output"] for phrase in NOT_ATTEMPTED):
-        return "not attempted"
-    return "failed"
-
-
 # ---------------------------------------------------------------- summary.md
 
 
 def summary(graded: list[Graded], parts: dict[str, float],
             superseded: Sequence[str] = ()) -> str:
-    """summary.md of the submissions that count; `superseded`: `latest`'s lines."""
+    """summary.md of the submissions that count; `superseded`: `latest`'s lines. The
+    statistics are over the submissions that attempted something; non-attempts are listed
+    apart."""
     n = len(graded)
     students = sum(g.students for g in graded)
-    totals = [g.results["score"] for g in graded]
+    tried = attempts(graded)
+    totals = [g.results["score"] for g in tried]
     top = sum(parts.values())
     lines = [f"# Batch summary: {n} submissions, {students} students", "",
              _counts(graded, superseded), ""]
     if totals:
-        lines += [f"Total (of {top:g}): mean {statistics.mean(totals):.2f}, median "
+        lines += [f"Total (of {top:g}), over the {len(tried)} submissions that attempted "
+                  f"something: mean {statistics.mean(totals):.2f}, median "
                   f"{statistics.median(totals):g}, min {min(totals):g}, max {max(totals):g}.",
                   ""]
     unnamed = [g.name for g in graded if not g.submitters]
@@ -248,8 +241,10 @@ def summary(graded: list[Graded], parts: dict[str, float],
                   "Each student's latest submission counts (by :created_at:, then submission "
                   "id); these earlier ones no longer count for the student named, here or in "
                   "scores.csv.", "", *superseded, ""]
+    lines += _non_attempts(graded)
     lines += _parts_table(graded, parts) + _tests_table(graded)
-    lines += _problems_section(graded) + _misconceptions(graded) + _failures(graded)
+    causes = root_causes(tried, lambda t: bool(problems({"tests": [t]})))
+    lines += _problems_section(graded) + _reteach(causes) + _messages(causes)
     return "\n".join(lines) + "\n"
 
 
@@ -271,13 +266,30 @@ def _share(count: float, n: int) -> str:
     return f"{count:g}/{n} ({100 * count / n:.0f}%)" if n else "0/0"
 
 
+def _non_attempts(graded: list[Graded]) -> list[str]:
+    why = [(g.name, non_attempt(g.results)) for g in graded]
+    why = [(name, kind) for name, kind in why if kind]
+    if not why:
+        return []
+    counts = Counter(kind for _, kind in why)
+    return ["## Non-attempts (left out of every statistic and plot below)", "",
+            ", ".join(f"{kind}: {count}" for kind, count in sorted(counts.items())) + ".", "",
+            *(f"- {name}: {kind}" for name, kind in why), ""]
+
+
 def _parts_table(graded: list[Graded], parts: dict[str, float]) -> list[str]:
-    lines = ["## Parts (partial credit counted)", "",
-             "| part | points | mean | mean % | full marks |", "| --- | --- | --- | --- | --- |"]
+    lines = ["## Parts (partial credit counted; over the submissions that attempted the part)",
+             "", "| part | points | attempted | mean | mean % | full marks |",
+             "| --- | --- | --- | --- | --- | --- |"]
     for part, points in parts.items():
-        scores = [part_scores(g.results).get(part, 0.0) for g in graded]
+        scores = [part_scores(g.results).get(part, 0.0) for g in graded
+                  if part in attempted_parts(g.results)]
+        if not scores:
+            lines.append(f"| {part} | {points:g} | 0/{len(graded)} | - | - | - |")
+            continue
         full = sum(s >= points for s in scores)
-        lines.append(f"| {part} | {points:g} | {statistics.mean(scores):.2f} | "
+        lines.append(f"| {part} | {points:g} | {len(scores)}/{len(graded)} | "
+                     f"{statistics.mean(scores):.2f} | "
                      f"{100 * statistics.mean(scores) / points:.0f}% | "
                      f"{_share(full, len(scores))} |")
     return lines + [""]
@@ -288,14 +300,13 @@ def _tests_table(graded: list[Graded]) -> list[str]:
     for g in graded:
         for t in g.results["tests"]:
             row = tests.setdefault(t["number"], Counter(name=label(t)))
-            row["seen"] += 1
             row[outcome(t)] += 1
-    lines = ["## Tests", "", "| test | passed | not attempted | file missing or did not run |",
-             "| --- | --- | --- | --- |"]
+    lines = ["## Tests", "", "| test | passed, of those who attempted it | not attempted | "
+             "file missing or did not run |", "| --- | --- | --- | --- |"]
     for number in sorted(tests, key=_number_key):
         row = tests[number]
-        lines.append(f"| {row['name']} | {_share(row['passed'], row['seen'])} | "
-                     f"{row['not attempted']} | {row['no file']} |")
+        lines.append(f"| {row['name']} | {_share(row['passed'], row['passed'] + row['failed'])}"
+                     f" | {row['not attempted']} | {row['no file']} |")
     return lines + [""]
 
 
@@ -312,52 +323,43 @@ def _problems_section(graded: list[Graded]) -> list[str]:
     counts = Counter(kind.split(" (")[0] for _, kinds in found for kind in kinds)
     lines.append(", ".join(f"{kind}: {count}" for kind, count in counts.most_common()) + ".")
     lines.append("")
-    lines += [f"- {name}: {', '.join(kinds)}" for name, kinds in found]
+    lines += [f"- {md_inline(name)}: {md_inline(', '.join(kinds))}" for name, kinds in found]
     return lines + [""]
 
 
-def _misconceptions(graded: list[Graded]) -> list[str]:
-    """Students per named misconception ("Likely cause: NAME: ..." in a failed test)."""
-    hit: dict[str, int] = Counter()
-    where: dict[str, set[str]] = defaultdict(set)
-    for g in graded:
-        names = set()
-        for t in g.results["tests"]:
-            for cause in LIKELY_CAUSE.findall(t["output"]) if t["status"] == "failed" else []:
-                names.add(cause.strip())
-                where[cause.strip()].add(t["number"])
-        for name in names:
-            hit[name] += g.students
-    if not hit:
+def _reteach(causes: list[analytics.RootCause]) -> list[str]:
+    """Students per root cause: the function their feedback says to fix first, with the
+    misconception named about it, and the tests it cost them."""
+    if not causes:
         return []
-    lines = ["## What to reteach: likely causes named in feedback", "",
-             "| students | likely cause | tests |", "| --- | --- | --- |"]
-    lines += [f"| {count} | {name} | {', '.join(sorted(where[name], key=_number_key))} |"
-              for name, count in hit.most_common()]
+    lines = ["## What to reteach: root causes", "",
+             "Each student counts once per function to fix first (their feedback's "
+             "\"Fix first\", else the function the test checks), with the misconception "
+             "named about that function and every test it cost them.", "",
+             "| students | fix first | likely cause | tests it cost | points lost |",
+             "| --- | --- | --- | --- | --- |"]
+    lines += [f"| {rc.students} | {md_inline(rc.function)} | "
+              f"{md_inline(rc.cause) if rc.cause else '(none named)'} | "
+              f"{', '.join(sorted(rc.tests, key=_number_key))} | {rc.points_lost:g} |"
+              for rc in causes]
     return lines + [""]
 
 
-def _failures(graded: list[Graded], per_test: int = 3) -> list[str]:
-    """Per test, its commonest failure messages; "not implemented yet" / "still None"
-    (the template untouched) and a file missing or not run are counted in the tests table
-    instead, and a message that is a listed problem (a timeout, say) is left to that list."""
-    messages: dict[str, Counter] = defaultdict(Counter)
-    names: dict[str, str] = {}
-    for g in graded:
-        for t in g.results["tests"]:
-            if outcome(t) == "failed" and not problems({"tests": [t]}):
-                messages[t["number"]][failure_message(t["output"])] += 1
-                names[t["number"]] = label(t)
-    lines = ["## Commonest failure messages per test", "",
+def _messages(causes: list[analytics.RootCause], per_cause: int = 3) -> list[str]:
+    """Per root cause, its commonest failure messages as one student read each (messages
+    that differ only in their numbers count together)."""
+    lines = ["## Commonest failure messages, by root cause", "",
              "(Template placeholders and files missing or not run aside: see the tests table;"
-             " problems aside: see the list above.)",
-             ""]
-    if not messages:
+             " problems aside: see the list above. Each message is quoted as one student read"
+             " it; the count is of students whose message differed only in its numbers.)", ""]
+    shown = [(rc, rc.commonest(per_cause)) for rc in causes]
+    shown = [(rc, found) for rc, found in shown if found]
+    if not shown:
         return lines + ["None.", ""]
-    for number in sorted(messages, key=_number_key):
-        lines.append(f"- {names[number]}")
-        lines += [f"  - {count} x {message}"
-                  for message, count in messages[number].most_common(per_test)]
+    for rc, found in shown:
+        lines.append(f"- {md_inline(rc.function)}" + (f" ({md_inline(rc.cause)})" if rc.cause
+                                                       else ""))
+        lines += [f"  - {count} x {md_inline(text)}" for count, text in found]
     return lines + [""]
 
 
@@ -366,9 +368,11 @@ def _failures(graded: list[Graded], per_test: int = 3) -> list[str]:
 
 def shares(graded: list[Graded], parts: dict[str, float]) -> dict[str, tuple[float, float]]:
     """Part id -> (mean score, share with full marks), both in % (of its points, of the
-    submissions)."""
-    n = max(len(graded), 1)
-    scores = [part_scores(g.results) for g in graded]
-    return {p: (100 * sum(s.get(p, 0.0) for s in scores) / (n * points),
-                100 * sum(s.get(p, 0.0) >= points for s in scores) / n)
-            for p, points in parts.items()}
+    submissions that attempted the part)."""
+    found = {}
+    for p, points in parts.items():
+        scores = [part_scores(g.results).get(p, 0.0) for g in graded
+                  if p in attempted_parts(g.results)]
+        n = max(len(scores), 1)
+        found[p] = (100 * sum(scores) / (n * points), 100 * sum(s >= points for s in scores) / n)
+    return found

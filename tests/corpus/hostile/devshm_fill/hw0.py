@@ -1,5 +1,7 @@
-# Memory as files: /dev/shm (a tmpfs, memory) filled with 400 MB in 8 MB files, left behind.
-# Then correct functions, which must still score.
+# Memory as files: /dev/shm (a tmpfs, memory) filled in 8 MB files until refused, at most
+# 96 MB (past the worker's 32 MB tmpfs and Docker's 64 MB /dev/shm, while a machine with a
+# larger one survives it in the 768 MB box), left behind. Then correct functions, which must
+# still score.
 import errno
 import os
 
@@ -8,7 +10,7 @@ import numpy as np
 CHUNK = b"\1" * (8 << 20)
 written, error = 0, "none"
 try:
-    for i in range(50):
+    for i in range(12):
         with open(f"/dev/shm/hw0-hostile-shm-{i}", "wb") as f:
             f.write(CHUNK)
         written += 8

@@ -1,0 +1,71 @@
+"""Submissions a minute per core for `batch`, at -j 1, 2 and 4, and what that makes of a
+class graded on many cores or machines (`batch --shard K/N`, docs/staff.md).
+
+    .venv/bin/python benchmarks/throughput.py [--size 12] [--jobs 1 2 4] [--class-size 1500]
+        [--cores 16]
+
+Each run grades the same export of --size mixed submissions (reference, template,
+known-wrong mutants; every notebook run in full: speed.py's `batch_folder`) into a fresh
+folder. Per core means per core used: min(-j, the machine's cores). The class figure
+extrapolates the best per-core rate linearly to --cores (shards on several machines add
+up; one machine's cores share its memory bandwidth, so the figure is an upper bound) and
+adds one grader start per core. The floor is the import floor of speed.py, in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from speed import FLOOR, batch_folder, cost  # benchmarks/speed.py, beside this file
+
+
+def export(root: Path, size: int) -> Path:
+    """An export-like folder of `size` submission_<id>/ folders."""
+    staging = root / "staging"
+    staging.mkdir()
+    batch_folder(staging, size)
+    top = root / "assignment_1_export"
+    top.mkdir()
+    for i, folder in enumerate(sorted(staging.iterdir()), 1):
+        shutil.move(folder, top / f"submission_{1000 + i}")
+    return top
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=12)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--class-size", type=int, default=1500)
+    parser.add_argument("--cores", type=int, default=16)
+    args = parser.parse_args()
+    py = sys.executable
+    cores = os.cpu_count() or 1
+    floor_cpu, floor_wall = cost([py, "-c", FLOOR])
+    print(f"import floor: {floor_cpu:.2f} CPU-s, {floor_wall:.2f} s wall; {cores} cores here")
+    best = 0.0
+    with tempfile.TemporaryDirectory(prefix="hw0-throughput-") as tmp:
+        top = export(Path(tmp), args.size)
+        for jobs in args.jobs:
+            out = Path(tmp) / f"out-{jobs}"
+            cpu, wall = cost([py, "-m", "autograder", "batch", str(top), "-o", str(out),
+                              "-j", str(jobs)])
+            used = min(jobs, cores)
+            per_minute = 60 * args.size / wall
+            best = max(best, per_minute / used)
+            print(f"-j {jobs}: {args.size} submissions in {wall:.1f} s wall, {cpu:.1f} CPU-s: "
+                  f"{per_minute:.1f} a minute, {per_minute / used:.1f} a minute per core "
+                  f"({cpu / args.size / floor_cpu:.2f}x the floor's CPU per submission)")
+    minutes = args.class_size / (best * args.cores) + floor_wall / 60
+    print(f"\n{args.class_size} students on {args.cores} cores at {best:.1f} a minute per core: "
+          f"about {minutes:.0f} minutes (e.g. `batch --shard K/{args.cores // 2}` on "
+          f"{args.cores // 2} two-core machines, then `merge`).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
