@@ -9,6 +9,8 @@ it: Gradescope's docker (no namespaces), and neither namespaces nor seccomp.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import socket
@@ -152,7 +154,7 @@ def test_floods_and_hangs_cost_bounded_time_and_space(corpus: dict) -> None:
 
 DOCKER_CASES = ["forge_results_at_import", "forge_results_via_proc", "daemon_rewrites_results",
                 "network_sockets", "import_autograder_package", "proc_snooping", "disk_filler",
-                "fork_bomb", "planted_symlinks", "kill_parent_and_group"]
+                "fork_bomb", "planted_symlinks", "kill_parent_and_group", "root_listing"]
 UID_ONLY_CASES = ["forge_results_at_import", "daemon_rewrites_results", "disk_filler",
                   "fork_bomb", "kill_parent_and_group"]
 
@@ -202,6 +204,11 @@ def test_without_namespaces_seccomp_and_the_uid_still_hold(docker: dict) -> None
     out = printed(docker["hostile-network_sockets"])
     assert out.count("refused (EACCES)") >= 6 and "OPEN" not in out
     assert "readable=[]" in printed(docker["hostile-proc_snooping"])
+    # what stays readable without the allow-list root (docs/security.md): the machine's
+    # world-readable files and every process's entry in /proc
+    seen = json.loads(printed(docker["hostile-root_listing"]).split("root_listing: ", 1)[1]
+                      .splitlines()[0])
+    assert seen["/etc/passwd"] is True and "etc" in seen["/"] and len(seen["pids"]) > 1
     assert "'imported')" not in printed(docker["hostile-import_autograder_package"]).replace(
         "('autograder.grade', 'imported')", "")
     assert escaped_files(docker["_out"], docker["_root"], PROJECT) == []
@@ -257,6 +264,11 @@ def test_seccomp_refuses_inet_sockets_and_processes_but_not_unix_sockets_or_thre
             thread.start()
             thread.join()
             verdicts.append(ran)
+            libc = ctypes.CDLL(None, use_errno=True)  # System V IPC, mq, keyrings, memfd
+            refused = seccomp.REFUSED[os.uname().machine]
+            verdicts.append(sorted(name for name, number in refused.items()
+                                   if libc.syscall(number, 0, 0, 0, 0, 0) != -1
+                                   or ctypes.get_errno() != errno.EPERM))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent
             verdicts.append(repr(exc))
         os.write(w, json.dumps(verdicts).encode())
@@ -265,7 +277,8 @@ def test_seccomp_refuses_inet_sockets_and_processes_but_not_unix_sockets_or_thre
     os.waitpid(pid, 0)
     with os.fdopen(r) as f:
         verdicts = json.loads(f.read())
-    assert verdicts == [13, 13, "open", 1, [1]]  # EACCES, EACCES, AF_UNIX, EPERM, a thread
+    # EACCES, EACCES, AF_UNIX, EPERM, a thread, every REFUSED call failed with EPERM
+    assert verdicts == [13, 13, "open", 1, [1], []]
 
 
 def test_a_slow_file_is_stopped_by_its_time_budget(tmp_path: Path) -> None:

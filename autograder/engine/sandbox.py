@@ -6,15 +6,16 @@ from it, so starting or replacing one costs milliseconds instead of a torch impo
 nothing of the grader's is in its memory. A worker, before it touches student code:
 
 - leaves the grader's session and process group (setsid);
-- when the grader is root: enters its own mount and network namespaces where the kernel
-  allows it (no network at all; one small private tmpfs behind /tmp, its working directory,
-  and the other world-writable folders; the project, the results and the submissions
-  covered by empty mounts; only the Python installation visible under otherwise private
-  directories such as /root), and switches to an unprivileged uid of its own
-  (engine/uids.py; engine/namespaces.py);
+- when the grader is root: enters its own mount, network and IPC namespaces where the
+  kernel allows it and pivots into a root of its own, an allow-list (no network at all; the
+  Python runtime and its libraries read-only, two files of /etc, five devices, a /proc that
+  shows only its own processes, one small private tmpfs behind /tmp, its working directory
+  and the other world-writable folders; nothing else of the machine exists there), and
+  switches to an unprivileged uid of its own (engine/uids.py; engine/namespaces.py);
 - takes rlimits: CPU seconds, address space, processes, file size, open files, no core;
 - on Linux, a seccomp filter: no socket but AF_UNIX, no new process (threads are fine),
-  no io_uring, no_new_privs (engine/seccomp.py);
+  no io_uring, no System V IPC, POSIX message queue, keyring or memfd, no_new_privs
+  (engine/seccomp.py);
 - gets a scrubbed environment, its stdout/stderr into a capped file, and a private working
   directory with a copy of the student file it runs and read-only copies of the other files
   uploaded beside it (a helper module, a data file; bounded, jail.py), as Jupyter started in

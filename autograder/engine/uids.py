@@ -1,14 +1,15 @@
 """Sandbox uids: an unprivileged uid of its own for each grader process (root only).
 
 Workers run as the uid (engine/sandbox.py); when one ends, every process of the uid is
-killed and what it left in the world-writable folders deleted, so nothing of one worker
-outlives it. Concurrent graders (batch -j) take different slots, each held by a lock file
-in a folder only root may write.
+killed, what it left in the world-writable folders deleted and its System V IPC objects
+removed, so nothing of one worker outlives it. Concurrent graders (batch -j) take different
+slots, each held by a lock file in a folder only root may write.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import os
 import secrets
@@ -55,8 +56,8 @@ class SandboxUser:
     def kill_all(self) -> None:
         """SIGKILL every process of the uid, from a helper that takes the uid (kill(-1)),
         until none is left (2 s at most); then delete what the uid left in the world-writable
-        folders (it can write there where it had no namespace of its own), so nothing of one
-        worker outlives it."""
+        folders and its System V IPC objects (where it had no namespace of its own and no
+        seccomp filter refused them), so nothing of one worker outlives it."""
         if self.uid is None:
             return
         give_up = time.monotonic() + 2.0
@@ -74,6 +75,7 @@ class SandboxUser:
                 break
             time.sleep(0.005)
         _remove_owned(self.uid)
+        remove_ipc(self.uid)
 
 
 def reclaim() -> None:
@@ -235,3 +237,34 @@ def _clear(fd: int, left: list[int]) -> list[str]:
             except OSError:
                 pass
     return subfolders
+
+
+# /proc/sysvipc/KIND lists the objects of the grader's IPC namespace; each is removed with
+# its own call: shmctl(id, IPC_RMID, NULL), msgctl(id, IPC_RMID, NULL), semctl(id, 0, IPC_RMID).
+_IPC_KINDS = {"shm": ("shmid", "shmctl"), "msg": ("msqid", "msgctl"), "sem": ("semid", "semctl")}
+_IPC_RMID = 0
+
+
+def remove_ipc(uid: int) -> int:
+    """Remove the System V shared memory segments, message queues and semaphore sets that
+    `uid` owns or created (root: the grader). Returns how many were removed; 0 where
+    /proc/sysvipc is missing."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    removed = 0
+    for kind, (id_column, call) in _IPC_KINDS.items():
+        try:
+            header, *rows = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()
+        except (OSError, ValueError):
+            continue
+        names = header.split()
+        for row in rows:
+            fields = dict(zip(names, row.split(), strict=False))
+            try:
+                owners = {int(fields["uid"]), int(fields["cuid"])}
+                ident = int(fields[id_column])
+            except (KeyError, ValueError):
+                continue
+            if uid in owners:
+                args = (ident, 0, _IPC_RMID) if kind == "sem" else (ident, _IPC_RMID, None)
+                removed += getattr(libc, call)(*args) == 0
+    return removed
