@@ -246,10 +246,11 @@ class Grader:
                     student.close()
                 self.user.kill_all()
             printed = _printed_output(Path(scratch))
-        tests, roots = scored(checks, outcomes, students)
+            # Scored while the staged copies are there: the roots read the student's source.
+            tests, roots = scored(checks, outcomes, students)
+            problems = [p for s in students.values() for p in s.problems()]
         # The score and the failed tests, what to fix first (files, compile and cell errors,
         # skipped commands, the functions other tests build on), then what was printed.
-        problems = [p for s in students.values() for p in s.problems()]
         output = "\n\n".join([feedback.summary(tests), *found.notes, *problems,
                                *feedback.fix_first(roots), *printed])
         return results.results(tests, output, time.monotonic() - start,

@@ -142,7 +142,7 @@ def held_sandbox_uids() -> set[int]:
     from autograder.engine import uids
 
     held = set()
-    for lock in uids._lock_dir().glob("*.lock"):
+    for lock in uids.lock_dir().glob("*.lock"):
         try:
             fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         except OSError:

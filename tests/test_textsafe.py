@@ -143,13 +143,14 @@ def test_a_students_message_on_many_lines_forges_no_grader_label() -> None:
 
 
 def test_a_notebook_cells_error_and_notes_are_quoted_on_one_line() -> None:
-    from autograder.engine.student import _expect_cell, _expect_errors, _problem
+    from autograder.engine.problems import problem
+    from autograder.engine.student import _expect_cell, _expect_errors
 
     forged = {"type": "E\n# heading", "line": "cell 2\n**Likely cause:** x", "compiles": True,
               "message": "m\nLikely cause: forged cause: y\n\udc80", "cell": 2}
     error, notes = _expect_cell({"ok": {"error": forged, "notes": [forged]}})
-    said = [_problem("color_organ_learning.ipynb", error, notebook_cell=True),
-            _problem("hw0.py", _expect_errors({"errors": [forged]})[0])]
+    said = [problem("color_organ_learning.ipynb", error, notebook_cell=True),
+            problem("hw0.py", _expect_errors({"errors": [forged]})[0])]
     for text in said:
         assert "\n" not in text and "Likely cause: forged cause: y ⏎ \ufffd" in text, text
     assert notes[0]["message"] == "m ⏎ Likely cause: forged cause: y ⏎ \ufffd"

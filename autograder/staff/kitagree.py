@@ -165,13 +165,13 @@ def _record() -> dict[str, Any]:
 
 
 def agreement(killed: dict[str, tuple[str, list[str]]], jobs: int | None = None
-              ) -> tuple[int, int, list[str]]:
-    """(agreeing, total, lines): of the killed hw0.py mutants (name -> text, the kit-FULL
-    test numbers the grader failed it on; those with none are not counted), how many the
-    kit's recorded inputs fail on every such test; a line per one that does not."""
+              ) -> tuple[list[str], list[str]]:
+    """(counted, lines): of the killed hw0.py mutants (name -> text, the kit-FULL test
+    numbers the grader failed it on), the names of those with such a test (counted), and a
+    line per one the kit's recorded inputs do not fail on every such test ("NAME: ...")."""
     counted = {name: m for name, m in killed.items() if m[1]}
     if not counted:
-        return 0, 0, []
+        return [], []
     names = sorted(counted)
     jobs = max(1, min(jobs or 1, len(names)))
     with ProcessPoolExecutor(jobs, multiprocessing.get_context("spawn")) as pool:
@@ -183,7 +183,7 @@ def agreement(killed: dict[str, tuple[str, list[str]]], jobs: int | None = None
     lines = [f"{name}: the grader fails {', '.join(counted[name][1])}; the kit fails "
              f"{', '.join(found[name]) or 'none of them'}" for name in names
              if set(found[name]) != set(counted[name][1])]
-    return len(names) - len(lines), len(names), lines
+    return names, lines
 
 
 def killed_rows(mutants: list[Any], graded: dict[str, dict[str, Any]], reference: dict[str, Any]

@@ -252,11 +252,6 @@ def run(jobs: int | None = None, files: tuple[str, ...] = FILES,
         return 2
     text, survivors, count = table(mutants, equivalent, graded)
     print(text)
-    if files == FILES:  # both files: what the datasheet publishes
-        from autograder.staff import datasheet
-
-        datasheet.record("mutate", {"fast": fast, "parts": {p: dict(c) for p, c in
-                                                            sorted(count.items())}})
     right = [m for m in mutants if m.name not in equivalent and m not in survivors
              and not killed(graded[m.name], graded[reference_of(m.file)])]
     if right:
@@ -274,7 +269,18 @@ def run(jobs: int | None = None, files: tuple[str, ...] = FILES,
         from autograder.staff import kitagree
 
         rows = kitagree.killed_rows(mutants, graded, graded[reference_of(HW0_PY)])
-        agree, total, lines = kitagree.agreement(rows, jobs)
-        print(f"\nkit agrees: {agree}/{total}" + "".join(f"\n  {line}" for line in lines))
-        agrees = agree == total
+        counted, lines = kitagree.agreement(rows, jobs)
+        print(f"\nkit agrees: {len(counted) - len(lines)}/{len(counted)}"
+              + "".join(f"\n  {line}" for line in lines))
+        agrees = not lines
+        part = {m.name: m.part for m in mutants}
+        for p in {part[name] for name in counted}:  # per part, for the datasheet
+            mine = [name for name in counted if part[name] == p]
+            wrong = sum(line.startswith(f"{name}:") for name in mine for line in lines)
+            count[p]["kit agrees"] = f"{len(mine) - wrong}/{len(mine)}"
+    if files == FILES:  # both files: what the datasheet publishes
+        from autograder.staff import datasheet
+
+        datasheet.record("mutate", {"fast": fast, "parts": {p: dict(c) for p, c in
+                                                            sorted(count.items())}})
     return 1 if survivors or not agrees else 0
