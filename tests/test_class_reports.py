@@ -166,3 +166,17 @@ def test_a_symptoms_likely_cause_is_not_counted_as_a_cause() -> None:
     assert [(rc.function, rc.cause, sorted(rc.tests), rc.points_lost) for rc in found] == [
         ("gd_step", "", ["1.1", "1.2"], 2.0)]
     assert found[0].commonest(3) == [(1, "gd_step(F, y, w, eta) is wrong (by 5.9).")]
+
+
+def test_batch_loads_no_check_before_its_graders_fork_their_zygotes() -> None:
+    """batch's parent forks the pool processes, each of which forks a zygote: a check module
+    loaded in the parent would be in every worker's memory, for student code to import
+    (tests/corpus/hostile/import_autograder_package). analytics spells out LIKELY for that."""
+    from autograder.checks.misconceptions import LIKELY
+
+    done = subprocess.run([sys.executable, "-c", "import sys, autograder.staff.batch, "
+                           "autograder.staff.shards; print(sorted(m for m in sys.modules "
+                           "if m.startswith('autograder.checks')))"], cwd=PROJECT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stdout + done.stderr
+    assert analytics.LIKELY == LIKELY

@@ -20,10 +20,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograder.checks.misconceptions import LIKELY
 from autograder.feedback import FIX_FIRST
 
 NOT_ATTEMPTED = ("not implemented yet", "still None")
+# misconceptions.LIKELY, spelled out: importing autograder.checks here would load the checks
+# into batch's parent, and so into every zygote and worker it forks (tests/test_class_reports)
+LIKELY = "Likely cause: "
 FILE_MISSING = r"(?P<file>[\w.() -]+\.(py|ipynb)) was not found in (your|the) submission"
 FILE_NOT_RUN = (r"did not finish|keeps crashing or hanging|used up its|does not compile"
                 r"|could not be (read as a notebook|opened)")  # the whole file: not run
