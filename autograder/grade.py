@@ -7,10 +7,8 @@ Grader its portable engine instead (kit/engine.py), so nothing Linux-only is imp
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import stat
 import sys
 import tempfile
 import time
@@ -92,39 +90,26 @@ def lock_down(paths: list[Path]) -> dict[Path, int]:
 def lock_folders(folders: list[Path]) -> dict[Path, int]:
     """As root, make `folders` mode 700 (batch: the export and the results, which a
     submission's code must not read where it has no namespace). Returns the previous mode
-    of each folder it changed, for `restore`."""
+    of each folder, for `restore` (engine/modes.py: shared with the other graders)."""
     if os.geteuid() != 0:
         return {}
     # BEGIN GRADER ONLY
     from autograder.engine import modes
 
-    if not in_gradescope():  # there they stay locked anyway
-        modes.recover()  # what a killed grader left locked
+    return modes.lock(folders, journal=not in_gradescope())  # there they stay locked
     # END GRADER ONLY
-    changed = {}
-    for p in folders:
-        mode = stat.S_IMODE(p.stat().st_mode)
-        if mode != 0o700:
-            changed[p] = mode
-            # BEGIN GRADER ONLY
-            modes.record({p: mode})  # before the change: a kill in between loses nothing
-            # END GRADER ONLY
-            os.chmod(p, 0o700)
-    return changed
+    # KIT: return {}  # the kit runs as the student, never locks
 
 
-def restore(modes: dict[Path, int]) -> None:
-    """Give the folders `lock_down` changed their modes back, except in Gradescope's
-    container, where they stay locked."""
-    if in_gradescope() or not modes:
+def restore(changed: dict[Path, int]) -> None:
+    """Give the folders `lock_down` changed their modes back once no other grader holds
+    them, except in Gradescope's container, where they stay locked."""
+    if in_gradescope() or not changed:
         return
-    for path, mode in modes.items():
-        with contextlib.suppress(OSError):
-            os.chmod(path, mode)
     # BEGIN GRADER ONLY
-    from autograder.engine import modes as journal
+    from autograder.engine import modes
 
-    journal.forget(modes)
+    modes.give_back(changed)
     # END GRADER ONLY
 
 

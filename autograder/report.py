@@ -56,7 +56,8 @@ def report(data: dict[str, Any], form_only: frozenset[str] = frozenset(),
     total counts only what was checked in full."""
     tests = data["tests"]
     notes, printed = split_output(data.get("output") or "")
-    parts: list[Any] = [Lines(checked + "\n", style="bold")] if checked else []
+    # the header names folders and files: never wrapped, so a long path copies whole
+    parts: list[Any] = [Lines(checked + "\n", style="bold", wrap=False)] if checked else []
     parts += [Lines(notes + "\n")] if notes else []
     rows = Table(box=None, pad_edge=False, show_edge=False, expand=False, padding=(0, 1))
     rows.add_column("check", overflow="fold")
@@ -126,14 +127,16 @@ class Lines:
     indented as its line (plus `hang` for a line's continuation); code (code_lines) never
     wrapped nor cut, however narrow the console; a failing input's lines unindented."""
 
-    def __init__(self, text: str, indent: str = "", style: str = "", hang: int = 0):
+    def __init__(self, text: str, indent: str = "", style: str = "", hang: int = 0,
+                 wrap: bool = True):
         # cleaned (textsafe.clean): student text prints no escape sequence; rich's Text
         # below prints it literally ("[bold]" is not markup)
         self.text, self.indent, self.style, self.hang = clean(text), indent, style, hang
+        self.wrap = wrap  # False: every line printed whole, as code is
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
         for line, kind in code_lines(self.text):
-            if kind != PROSE or not line.strip():  # an input line unindented: it pastes
+            if kind != PROSE or not line.strip() or not self.wrap:  # an input line unindented
                 yield Text(("" if kind == INPUT_LINE else self.indent) + line,
                            style=self.style, no_wrap=True, overflow="ignore")
                 continue
@@ -192,8 +195,8 @@ def checked_files(folder: Path, files: dict[str, Path | None], wanted: list[str]
 
 def checked_kernel(kernel: str, other: str) -> str:
     """The report's first lines in a notebook: the live kernel, and how to check the rest."""
-    return (f"Checked {kernel}: the notebook's answers and functions as defined now (not the "
-            f"saved file). {other}: check('{other}').")
+    return (f"Checked {kernel}: the notebook's answers and functions as defined now\n"
+            f"(not the saved file). {other}: check('{other}').")
 
 
 def nothing_found(folder: Path, wanted: list[str]) -> Text:

@@ -112,6 +112,7 @@ def _modes(folder: Path) -> dict[str, int]:
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="folders are locked down only as root")
+@pytest.mark.alone  # another grading of this checkout meanwhile would hold them locked
 def test_grade_on_a_staff_machine_leaves_folders_as_it_found_them(tmp_path: Path) -> None:
     # The student's folder inside the project, as when a TA grades the template in place.
     before = {"project": _modes(PROJECT), "template": _modes(PROJECT / "student_template")}

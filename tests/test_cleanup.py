@@ -1,9 +1,11 @@
 """The sandbox's clean-up of what a worker left (engine/uids.py): nothing it cleans can break
 it, and it never follows a link out of what it deletes; folder modes a killed grader left
-locked are given back by the next one (engine/modes.py)."""
+locked are given back by the next one, and two graders on one machine give a folder back only
+when both are done (engine/modes.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -72,3 +74,73 @@ def test_modes_a_killed_grader_locked_are_given_back_by_the_next_one(tmp_path: P
     left = json.loads(journal.read_text()) if journal.exists() else {}
     assert not {str(folder), str(other)} & set(left), left
     assert not list(lock_dir().glob(f"modes-{pid}.json"))  # the killed grader's, taken over
+
+
+def _mode(folder: Path) -> int:
+    return folder.stat().st_mode & 0o777
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="lock_down locks folders only as root")
+@pytest.mark.parametrize("first_out", ["the other grader", "this grader"])
+def test_two_graders_on_one_folder_give_it_back_only_when_both_are_done(
+        tmp_path: Path, first_out: str) -> None:
+    """CI once ran two gradings of one checkout at once (xdist): the first to end opened the
+    project's folders while the other's student code still ran, and left the second's
+    "before" at 700."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    folder.chmod(0o755)
+    (locked_r, locked_w), (release_r, release_w) = os.pipe(), os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the other grader: locks, says so, ends when told (or when this one fails)
+        os.close(release_w)
+        changed = grade.lock_folders([folder])
+        os.write(locked_w, b"x")
+        os.read(release_r, 1)
+        grade.restore(changed)
+        os._exit(0)
+    os.close(release_r)
+
+    def other_ends() -> None:
+        os.close(release_w)  # end of file: the other grader gives back and exits
+        os.waitpid(pid, 0)
+
+    try:
+        os.read(locked_r, 1)
+        assert _mode(folder) == 0o700
+        mine = grade.lock_folders([folder])
+        assert mine == {folder: 0o755}  # locked by a live grader: its mode, ours to give too
+        if first_out == "the other grader":
+            other_ends()
+            assert _mode(folder) == 0o700  # this grader's student code still runs
+            grade.restore(mine)
+        else:
+            grade.restore(mine)
+            assert _mode(folder) == 0o700  # the other's still runs
+            other_ends()
+    finally:
+        with contextlib.suppress(OSError):
+            other_ends()
+    assert _mode(folder) == 0o755
+    assert not list(lock_dir().glob(f"modes-{pid}.json"))
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="lock_down locks folders only as root")
+def test_a_lock_in_gradescopes_container_is_journaled_nowhere(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run_autograder in a test left its journal; another test's grader then took it for a
+    killed grader's and opened the container's reference folder."""
+    folder = tmp_path / "autograder" / "source" / "reference"
+    folder.mkdir(parents=True)
+    folder.chmod(0o755)
+    monkeypatch.setattr(grade, "PROJECT_DIR", folder.parent)
+    monkeypatch.setenv("AUTOGRADER_ROOT", str(tmp_path / "autograder"))
+    pid = os.fork()
+    if pid == 0:
+        grade.lock_folders([folder])
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert not list(lock_dir().glob(f"modes-{pid}.json"))
+    monkeypatch.setenv("AUTOGRADER_ROOT", str(tmp_path / "elsewhere"))
+    grade.restore(grade.lock_folders([tmp_path]))  # a grader elsewhere starts and ends
+    assert _mode(folder) == 0o700

@@ -219,7 +219,8 @@ def test_the_reference_passes_every_public_check(kit: Kit, tmp_path: Path) -> No
 
 def test_one_file_named_is_checked_alone_and_the_report_says_so(kit: Kit,
                                                                   tmp_path: Path) -> None:
-    folder = submission(tmp_path / "mine")  # both files there
+    # both files there, in a folder whose path is longer than a line: it still prints whole
+    folder = submission(tmp_path / ("a-course-folder-with-a-long-name-" * 3) / "mine")
     out, marks = kit.check(folder / "hw0.py")
     assert out.startswith(f"Checked {folder.resolve()}\n  hw0.py: hw0.py\n"
                           "  color_organ_learning.ipynb: not checked, as you named one file")

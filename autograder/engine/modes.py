@@ -1,57 +1,122 @@
-"""A journal of the folder modes `grade.lock_down` changed, in root-only storage.
+"""The folder modes `grade.lock_down` changes, journaled in root-only storage and shared
+between the graders on one machine.
 
-A grader killed before it gives the modes back (the OOM killer, SIGKILL, a fault in its
-exit) would leave the project's folders at mode 700 for good. Each grader process journals
-what it changed, by its pid, in /run/hw0-sandbox (engine/uids.py's root-only folder); the
-next grader to start restores what a dead one left and deletes its journal.
+A grader makes our folders mode 700 while student code runs (grade.lock_down) and gives
+their modes back when it ends. Two things can go wrong without this module:
+- a grader killed before it gives the modes back (the OOM killer, SIGKILL, a fault in its
+  exit) would leave the folders at mode 700 for good;
+- two graders on one checkout (two TAs, `batch` and its pool, the test suite's workers):
+  the first to end would open the folders while the other's student code still runs.
+So each grader journals what it locked, by its pid, in /run/hw0-sandbox (uids.lock_dir);
+a grader that finds a folder already locked by a live one takes on its mode too; the last
+one out gives the mode back; the next grader to start gives back what a dead one left. All
+of it under one lock file, so that no two graders interleave.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from autograder.engine.uids import lock_dir
+
+LOCKED = 0o700
+
+
+def lock(folders: list[Path], journal: bool = True) -> dict[Path, int]:
+    """Make `folders` mode 700; return the mode each had before, for `give_back`, with the
+    folders another live grader locked (their mode as it journaled it). `journal`: False in
+    Gradescope's container, where they stay locked for good and nothing is to be given back
+    (a journal left there would let a later grader open them)."""
+    changed: dict[Path, int] = {}
+    with _exclusive():
+        if journal:
+            _recover()
+        own = _read(_journal(os.getpid()))
+        for p in folders:
+            mode = stat.S_IMODE(p.stat().st_mode)
+            if mode != LOCKED:
+                changed[p] = mode
+                if journal:  # before the change: a kill in between loses nothing
+                    _record({p: mode})
+                os.chmod(p, LOCKED)
+            elif journal and str(p) not in own and (held := _held_elsewhere(p)) is not None:
+                changed[p] = held  # theirs and ours now: the last one out gives it back
+                _record({p: held})
+    return changed
+
+
+def give_back(changed: dict[Path, int]) -> None:
+    """Give the folders in `changed` (from `lock`) their modes back, unless another live
+    grader still holds them locked; drop them from this grader's journal."""
+    with _exclusive():
+        for path, mode in changed.items():
+            if _held_elsewhere(path) is None:
+                with contextlib.suppress(OSError):
+                    os.chmod(path, mode)
+        kept = {p: m for p, m in _read(_journal(os.getpid())).items()
+                if Path(p) not in changed}
+        _write(_journal(os.getpid()), kept)
+
+
+def recover() -> list[Path]:
+    """Give back the modes that graders no longer alive journaled (for folders still at
+    mode 700 that no live grader holds); delete their journals. Returns the folders."""
+    with _exclusive():
+        return _recover()
+
+
+def _recover() -> list[Path]:
+    given = []
+    for path in lock_dir().glob("modes-*.json"):
+        pid = path.stem.removeprefix("modes-")
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        journaled = _read(path)
+        path.unlink(missing_ok=True)  # first: its folders are then held by no one dead
+        for folder, mode in journaled.items():
+            with contextlib.suppress(OSError):
+                st = os.lstat(folder)
+                if (stat.S_ISDIR(st.st_mode) and stat.S_IMODE(st.st_mode) == LOCKED
+                        and _held_elsewhere(Path(folder)) is None):
+                    os.chmod(folder, mode)
+                    given.append(Path(folder))
+    return given
+
+
+def _held_elsewhere(folder: Path) -> int | None:
+    """The mode another live grader journaled for `folder`, if one holds it locked."""
+    for path in lock_dir().glob("modes-*.json"):
+        pid = path.stem.removeprefix("modes-")
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            mode = _read(path).get(str(folder))
+            if mode is not None:
+                return mode
+    return None
+
+
+@contextlib.contextmanager
+def _exclusive() -> Iterator[None]:
+    """One grader at a time reads and changes the journals and the modes."""
+    with open(lock_dir() / "modes.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock, also if the grader is killed
 
 
 def _journal(pid: int) -> Path:
     return lock_dir() / f"modes-{pid}.json"
 
 
-def record(modes: dict[Path, int]) -> None:
-    """Add `modes` (folder -> its mode before we locked it) to this process's journal."""
+def _record(modes: dict[Path, int]) -> None:
     path = _journal(os.getpid())
     kept = _read(path)
     kept.update({str(p): m for p, m in modes.items() if str(p) not in kept})
     _write(path, kept)
-
-
-def forget(modes: dict[Path, int]) -> None:
-    """The folders in `modes` were given back: drop them from this process's journal."""
-    path = _journal(os.getpid())
-    kept = {p: m for p, m in _read(path).items() if Path(p) not in modes}
-    _write(path, kept)
-
-
-def recover() -> list[Path]:
-    """Give back the modes that graders no longer alive journaled, for folders still at mode
-    700 (the lock); delete their journals. Returns the folders given back."""
-    given = []
-    for path in lock_dir().glob("modes-*.json"):
-        pid = path.stem.removeprefix("modes-")
-        if not pid.isdigit() or _alive(int(pid)):
-            continue
-        for folder, mode in _read(path).items():
-            with contextlib.suppress(OSError):
-                st = os.lstat(folder)
-                if stat.S_ISDIR(st.st_mode) and stat.S_IMODE(st.st_mode) == 0o700:
-                    os.chmod(folder, mode)
-                    given.append(Path(folder))
-        path.unlink(missing_ok=True)
-    return given
 
 
 def _alive(pid: int) -> bool:
