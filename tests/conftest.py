@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import json
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -228,12 +229,12 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "slow(seconds): the test (with the fixtures it shares) takes about SECONDS "
         "of wall time on an idle 2-core machine; xdist starts the slowest work first")
     config.addinivalue_line(
-        "markers", "alone: under xdist no other test runs meanwhile (a grader run without "
-        "namespaces: another grader of this checkout restores our folders' modes as it ends)")
+        "markers", "alone: under xdist no other test runs meanwhile (a test that compares the "
+        "checkout's folder modes before and after: another grading holds them locked)")
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+@contextlib.contextmanager
+def _run_lock(item: pytest.Item) -> Iterator[None]:
     """Under xdist every test holds a lock of the run shared, an `alone` test exclusively
     (set-up and tear-down of the fixtures it makes included); a gate in front keeps the
     other workers from starving a test that waits to be alone."""
@@ -251,6 +252,45 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     finally:
         os.close(held)
         os.close(gate)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of every child it has waited for (user + system)."""
+    mine, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                           resource.RUSAGE_CHILDREN))
+    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """The test under the run's lock (_run_lock). HW0_TEST_CPU=FILE: its CPU time (its
+    fixtures' set-up and tear-down and the processes it ran included) appended to FILE as a
+    JSON line, summed by file at the end (pytest_terminal_summary): CPU, not wall time, is
+    what the 2 cores share."""
+    record = os.environ.get("HW0_TEST_CPU")
+    started = _cpu_seconds()
+    with _run_lock(item):
+        yield
+    if record:
+        line = json.dumps({"test": item.nodeid, "cpu": round(_cpu_seconds() - started, 2)})
+        with open(record, "a") as out:  # one short write per line: whole under O_APPEND
+            out.write(line + "\n")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """With HW0_TEST_CPU: the test files that cost the most CPU time, and the total."""
+    record = os.environ.get("HW0_TEST_CPU")
+    if not record or hasattr(terminalreporter.config, "workerinput") or not Path(record).exists():
+        return
+    files: dict[str, float] = {}
+    for line in Path(record).read_text().splitlines():
+        entry = json.loads(line)
+        name = entry["test"].split("::", 1)[0]
+        files[name] = files.get(name, 0.0) + entry["cpu"]
+    terminalreporter.section(f"CPU time by test file ({record})")
+    for name, cpu in sorted(files.items(), key=lambda f: -f[1])[:20]:
+        terminalreporter.write_line(f"{cpu:8.1f} s  {name}")
+    terminalreporter.write_line(f"{sum(files.values()):8.1f} s  in all")
 
 
 @pytest.hookimpl(tryfirst=True)

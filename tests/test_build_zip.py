@@ -22,6 +22,8 @@ from autograder.staff import imports
 from tests.conftest import PROJECT, run_cli
 from tests.test_corpus import SCHEMA
 
+pytestmark = pytest.mark.slow(50)  # the zip set up in a venv and graded twice
+
 
 def readable_by_others(path: Path, top: Path) -> bool:
     """Whether a user outside the owner's group could read `path` if `top` were open to

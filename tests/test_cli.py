@@ -8,8 +8,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from autograder.checks import all_checks
 from tests.conftest import PROJECT, copy_reference, run_cli
+
+pytestmark = pytest.mark.slow(50)  # the CLI end to end: grade twice, check, run_autograder
 
 
 def without_time(results: dict) -> dict:

@@ -55,7 +55,8 @@ def _unavailable() -> str | None:
 
 
 REASON = _unavailable()
-pytestmark = pytest.mark.skipif(REASON is not None, reason=str(REASON))
+pytestmark = [pytest.mark.skipif(REASON is not None, reason=str(REASON)),
+              pytest.mark.slow(220)]  # the whole hostile corpus without namespaces, in half a CPU
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,8 @@ from autograder.staff.margins import PRECISION_ONLY
 from tests.conftest import PROJECT
 from tests.local_student import LocalStudent
 
+pytestmark = pytest.mark.slow(60)  # the known-wrong variants graded
+
 REFERENCE = (PROJECT / "reference" / "hw0.py").read_text()
 CHECKS = {c.number: c for c in all_checks()}
 # From the checks: each hw0.py test of a reference function (its title's contract name), and

@@ -188,7 +188,6 @@ def uid_only(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 @root_only
 @linux
-@pytest.mark.alone  # no mount namespace: our folders' modes must hold
 def test_without_namespaces_seccomp_and_the_uid_still_hold(docker: dict) -> None:
     """Gradescope's docker: no mount or network namespace, so only the uid, lock_down,
     seccomp and the clean-up stand between the student and the machine."""
@@ -219,7 +218,6 @@ def test_without_namespaces_seccomp_and_the_uid_still_hold(docker: dict) -> None
 
 @root_only
 @linux
-@pytest.mark.alone  # no mount namespace: our folders' modes must hold
 def test_with_only_the_uid_and_rlimits_daemons_and_bombs_are_still_stopped(
         uid_only: dict) -> None:
     """Neither namespaces nor seccomp: the fork bomb hits RLIMIT_NPROC, the daemon really

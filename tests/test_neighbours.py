@@ -63,6 +63,8 @@ os.chdir(here)
 # Another student's hw0.py, found through the batch's command line, run as one's own.
 READ_EXPORT = '''
 import glob, os
+
+pytestmark = pytest.mark.slow(75)  # two batches in the half-CPU box
 for pid in filter(str.isdigit, os.listdir("/proc")):
     try:
         args = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\\0")

@@ -18,6 +18,8 @@ from autograder.engine import notebook
 from tests.conftest import PROJECT
 from tests.corpus import q5_alternatives as alt
 
+pytestmark = pytest.mark.slow(60)  # the reference notebook's trainings, and numpy variants graded
+
 NOTEBOOK = PROJECT / "reference" / "color_organ_learning.ipynb"
 
 

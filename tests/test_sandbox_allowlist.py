@@ -28,6 +28,8 @@ from autograder.engine import namespaces, uids
 from benchmarks import box
 from tests.conftest import HOSTILE, PROJECT, copy_reference, part_scores, run_cli
 
+pytestmark = pytest.mark.slow(100)  # a dozen small batches, two in the half-CPU box
+
 ROOT = os.geteuid() == 0
 root_only = pytest.mark.skipif(not ROOT or not sys.platform.startswith("linux"),
                                reason="sandbox uids and namespaces exist only as root on Linux")

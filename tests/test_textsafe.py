@@ -29,6 +29,8 @@ from autograder.mdtext import LABELS, to_md, to_text
 from autograder.textsafe import csv_cell, md_block, md_inline, one_line, terminal
 from tests.conftest import HOSTILE, PROJECT, run_cli
 
+pytestmark = pytest.mark.slow(40)  # a batch of hostile names and texts
+
 RENDER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 # Elements the grader never writes from student text (nor, in summary.md, at all).
 FOREIGN = {"html_block", "html_inline", "image", "link_open", "em_open", "s_open",

@@ -49,6 +49,8 @@ torch.use_deterministic_algorithms(True)
 torch.set_flush_denormal(True)
 np.seterr(all="raise")
 import warnings
+
+pytestmark = pytest.mark.slow(60)  # every upload kind graded in one batch
 warnings.simplefilter("error")  # every warning an exception, the grader's own included
 """
 BP_CELL = "def evaluate_bp_circuit(freqs, R_high, R_low, C):"
