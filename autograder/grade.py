@@ -175,10 +175,11 @@ class Grader:
     def __init__(self, zygote: Zygote | None = None, user: SandboxUser | None = None) -> None:
         if zygote is None:
             # BEGIN GRADER ONLY
-            from autograder.engine.sandbox import Zygote
+            from autograder.engine.sandbox import Zygote, settled
             from autograder.engine.uids import SandboxUser
 
             zygote, user = Zygote(), SandboxUser()
+            settled(_import_checks)  # now that the zygote is forked: no worker holds them
             # KIT: raise TypeError("the kit's Grader needs the kit's engine")
             # END GRADER ONLY
         self.zygote, self.user = zygote, user
@@ -240,6 +241,15 @@ class Grader:
                                *feedback.fix_first(roots), *printed])
         return results.results(tests, output, time.monotonic() - start,
                                {"grader": identity.grader()})
+
+
+# BEGIN GRADER ONLY
+def _import_checks() -> None:
+    """Load the checks and what they import (hypothesis, sympy, gradescope-utils)."""
+    from autograder.checks import all_checks
+
+    all_checks()
+# END GRADER ONLY
 
 
 def grade(submission: Path, **options: Any) -> dict[str, Any]:

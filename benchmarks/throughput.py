@@ -6,10 +6,12 @@ class graded on many cores or machines (`batch --shard K/N`, docs/staff.md).
 
 Each run grades the same export of --size mixed submissions (reference, template,
 known-wrong mutants; every notebook run in full: speed.py's `batch_folder`) into a fresh
-folder. Per core means per core used: min(-j, the machine's cores). The class figure
-extrapolates the best per-core rate linearly to --cores (shards on several machines add
-up; one machine's cores share its memory bandwidth, so the figure is an upper bound) and
-adds one grader start per core. The floor is the import floor of speed.py, in the same run.
+folder. Two rates per run: on the clock per core used (min(-j, the machine's cores)), which
+a machine shared with other work lowers, and per CPU-minute (submissions per minute of one
+core's CPU time, all the batch's processes counted), which is what a core of its own gives.
+The class figure takes the CPU rate of the run that used every core here (the memory
+bandwidth those cores share is in it), scales it linearly to --cores (shards on several
+machines add up) and adds one grader start. The floor is speed.py's, in the same run.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def main() -> int:
     cores = os.cpu_count() or 1
     floor_cpu, floor_wall = cost([py, "-c", FLOOR])
     print(f"import floor: {floor_cpu:.2f} CPU-s, {floor_wall:.2f} s wall; {cores} cores here")
-    best = 0.0
+    rates: dict[int, float] = {}  # -j -> submissions per CPU-minute
     with tempfile.TemporaryDirectory(prefix="hw0-throughput-") as tmp:
         top = export(Path(tmp), args.size)
         for jobs in args.jobs:
@@ -56,14 +58,18 @@ def main() -> int:
                               "-j", str(jobs)])
             used = min(jobs, cores)
             per_minute = 60 * args.size / wall
-            best = max(best, per_minute / used)
+            rates[jobs] = 60 * args.size / cpu
             print(f"-j {jobs}: {args.size} submissions in {wall:.1f} s wall, {cpu:.1f} CPU-s: "
-                  f"{per_minute:.1f} a minute, {per_minute / used:.1f} a minute per core "
+                  f"{per_minute:.1f} a minute, {per_minute / used:.1f} a minute per core on the "
+                  f"clock, {rates[jobs]:.1f} per CPU-minute "
                   f"({cpu / args.size / floor_cpu:.2f}x the floor's CPU per submission)")
-    minutes = args.class_size / (best * args.cores) + floor_wall / 60
-    print(f"\n{args.class_size} students on {args.cores} cores at {best:.1f} a minute per core: "
-          f"about {minutes:.0f} minutes (e.g. `batch --shard K/{args.cores // 2}` on "
-          f"{args.cores // 2} two-core machines, then `merge`).")
+    full = min((j for j in rates if j >= cores), default=max(rates))
+    rate = rates[full]
+    minutes = args.class_size / (rate * args.cores) + floor_wall / 60
+    machines = max(1, args.cores // 2)
+    print(f"\n{args.class_size} students on {args.cores} cores of their own at {rate:.1f} per "
+          f"CPU-minute (-j {full}): about {minutes:.0f} minutes (e.g. `batch --shard "
+          f"K/{machines}` on {machines} two-core machines, then `merge`).")
     return 0
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from autograder import grade
+from autograder.engine import uids
 from autograder.engine.uids import MAX_OPEN, lock_dir, remove_tree
 from tests.test_submission import folder_chain
 
@@ -144,3 +145,49 @@ def test_a_lock_in_gradescopes_container_is_journaled_nowhere(
     monkeypatch.setenv("AUTOGRADER_ROOT", str(tmp_path / "elsewhere"))
     grade.restore(grade.lock_folders([tmp_path]))  # a grader elsewhere starts and ends
     assert _mode(folder) == 0o700
+
+
+def _process_of(uid: int) -> int:
+    """A sleeping process of `uid`, as a worker's child left behind would be."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgid(uid)
+            os.setuid(uid)
+            signal.pause()
+        finally:
+            os._exit(0)
+    return pid
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="sandbox uids exist only as root")
+def test_kill_all_works_after_each_worker_and_only_then(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A grade asked kill_all four times, each a fork of the grader (its CPU time): at each
+    worker's end, at the grade's end and at the grader's. It works when the slot is new (a
+    killed grader's leftovers: reclaim) or a worker started since, and while something is
+    left; otherwise nothing of the uid can exist and it returns at once."""
+    user = uids.SandboxUser()
+    forks: list[int] = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    try:
+        leftover = _process_of(user.uid)  # before any worker of this grader: a dead one's
+        user.kill_all()
+        assert os.waitpid(leftover, 0)[1] == signal.SIGKILL
+        forks.clear()
+        user.kill_all()
+        assert forks == []
+        user.started()
+        leftover = _process_of(user.uid)
+        forks.clear()
+        user.kill_all()
+        assert os.waitpid(leftover, 0)[1] == signal.SIGKILL
+        assert len(forks) == 1
+        # what the clean-up could not delete is tried again by the next kill_all
+        monkeypatch.setattr(uids, "_remove_owned", lambda uid: False)
+        user.started()
+        user.kill_all()
+        user.kill_all()
+        assert len(forks) == 3
+    finally:
+        user.release()

@@ -37,11 +37,16 @@ def cpu_seconds(pid: int) -> float | None:
     """CPU seconds process `pid` has used: user and system time of all its threads and of the
     children it waited for (/proc/<pid>/stat). None where that cannot be read: no /proc (macOS,
     Windows) or the process is gone."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            stat = f.read()
+    try:  # os's own calls: read at least twice a request, Python's file objects cost more
+        fd = os.open(f"/proc/{pid}/stat", os.O_RDONLY)
     except OSError:
         return None
+    try:
+        stat = os.read(fd, 4096)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     fields = stat[stat.rfind(b")") + 2 :].split()  # after "pid (comm) ": comm may hold spaces
     try:
         return sum(int(fields[i]) for i in (11, 12, 13, 14)) / _TICKS  # utime stime cutime cstime
@@ -111,14 +116,15 @@ class Deadline:
     def wait(self, ready: Callable[[float], bool]) -> bool:
         """Wait until `ready(seconds)` says a reply is there (True) or a limit is reached
         (False, `reason`). `ready` waits at most `seconds` (select, or a Connection's poll)."""
-        while True:
-            if self.expired():
-                return False
+        while True:  # the limits are read after each wait, not before the first: a reply
+            # comes in milliseconds, and each reading of the CPU time is a read of /proc
             left = min(self.wall_end() - time.monotonic(),
                        _POLL if self.measured else float("inf"))
             if ready(max(left, 0.0)):
                 self._read()
                 return True
+            if self.expired():
+                return False
 
 
 def readable(fd: int) -> Callable[[float], bool]:

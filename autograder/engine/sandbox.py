@@ -39,8 +39,9 @@ import socket
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from autograder import BLAS_ENV
 from autograder.engine import channel, clock, namespaces, seccomp
@@ -55,32 +56,14 @@ from autograder.engine.uids import SandboxUser
 
 # tests: "namespaces,seccomp" simulates a machine without those layers
 DISABLE_ENV = "HW0_SANDBOX_DISABLE"
+T = TypeVar("T")
 
 
 class Zygote:
     """A clean process, forked early, that forks workers on request."""
 
     def __init__(self) -> None:
-        # Imported here so every worker has them for free; IPython's shell, the real widgets
-        # and the inline backend are what a notebook needs (notebook.py).
-        import IPython.core.interactiveshell  # noqa: F401
-        import IPython.core.profiledir  # noqa: F401
-        import IPython.utils.text  # noqa: F401
-        import ipywidgets  # noqa: F401
-        import matplotlib
-        import matplotlib_inline.backend_inline  # noqa: F401
-        import numpy  # noqa: F401
-        import torch
-
-        from autograder.engine import worker  # noqa: F401 - the worker's code, before any hiding
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot  # noqa: F401 - and its font list, built once, not per notebook
-
-
-        torch.set_num_threads(1)
-        gc.collect()
-        gc.freeze()  # the grader's later collections leave these shared pages alone (memory)
+        settled(_preload)
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.pid = os.fork()
         if self.pid == 0:
@@ -95,6 +78,7 @@ class Zygote:
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         out_fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        user.started()
         spec = {
             "student_file": str(jail.student_file),
             "hide": [str(p) for p in jail.hide],
@@ -118,6 +102,47 @@ class Zygote:
             os.waitpid(self.pid, 0)
         except ChildProcessError:
             pass
+
+
+def _preload() -> None:
+    """What every worker gets for free, imported before the fork; IPython's shell, the real
+    widgets and the inline backend are what a notebook needs (notebook.py)."""
+    import IPython.core.interactiveshell  # noqa: F401
+    import IPython.core.profiledir  # noqa: F401
+    import IPython.utils.text  # noqa: F401
+    import ipywidgets  # noqa: F401
+    import matplotlib
+    import matplotlib_inline.backend_inline  # noqa: F401
+    import numpy  # noqa: F401
+    import torch
+
+    from autograder.engine import worker  # noqa: F401 - the worker's code, before any hiding
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401 - and its font list, built once, not per notebook
+
+    torch.set_num_threads(1)
+
+
+def settled(load: Callable[[], T]) -> T:
+    """`load()`, which imports large libraries (the zygote's, or the grader's checks), with
+    Python's cyclic collector paused, then a freeze. Left on, the collector scans the
+    hundreds of thousands of objects an import makes, all of which live for good, again and
+    again while they load, and a collection after them scans them all once more (together
+    about 0.5 CPU-s of a grade, a tenth of the grader's own); frozen, they are never scanned
+    again, nor their pages written, which the zygote's workers share. What was garbage
+    before is collected first (cheap: little is loaded yet); the imports' own garbage
+    (about 1 MB) is frozen with them."""
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        value = load()
+    finally:
+        if enabled:
+            gc.enable()
+    gc.freeze()
+    return value
 
 
 def _zygote_loop(sock: socket.socket) -> None:

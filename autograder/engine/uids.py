@@ -38,6 +38,9 @@ class SandboxUser:
         """Take the first free slot (or `slot`, if free; else no uid is reserved)."""
         self._lock = None
         self.uid: int | None = None
+        # Whether no process of the uid can exist: `kill_all` saw none left, and no worker was
+        # started since (`started`). Unknown for a new slot: a grader that died may have left one.
+        self._clean = False
         if os.geteuid() != 0:
             return
         for n in range(SLOTS) if slot is None else [slot]:
@@ -53,12 +56,18 @@ class SandboxUser:
             os.close(self._lock)
             self._lock, self.uid = None, None
 
+    def started(self) -> None:
+        """A worker is being started under the uid: the next `kill_all` has work to do."""
+        self._clean = False
+
     def kill_all(self) -> None:
         """SIGKILL every process of the uid, from a helper that takes the uid (kill(-1)),
         until none is left (2 s at most); then delete what the uid left in the world-writable
         folders and its System V IPC objects (where it had no namespace of its own and no
-        seccomp filter refused them), so nothing of one worker outlives it."""
-        if self.uid is None:
+        seccomp filter refused them), so nothing of one worker outlives it. Nothing to do
+        when the last one left none and no worker started since (a grade asks at every
+        worker's end, at its own end and at the grader's: each a fork of the grader)."""
+        if self.uid is None or self._clean:
             return
         give_up = time.monotonic() + 2.0
         while True:
@@ -71,11 +80,13 @@ class SandboxUser:
                 finally:
                     os._exit(0)
             os.waitpid(pid, 0)
-            if not _has_processes(self.uid) or time.monotonic() > give_up:
+            left = _has_processes(self.uid)
+            if not left or time.monotonic() > give_up:
                 break
             time.sleep(0.005)
-        _remove_owned(self.uid)
+        removed = _remove_owned(self.uid)
         remove_ipc(self.uid)
+        self._clean = not left and removed
 
 
 def reclaim() -> None:
@@ -140,9 +151,11 @@ def lock_dir() -> Path:
     raise RuntimeError("no root-owned folder for the sandbox's lock files")
 
 
-def _remove_owned(uid: int) -> None:
+def _remove_owned(uid: int) -> bool:
     """Delete the entries of the world-writable folders that belong to `uid` (links are
-    removed, never followed; folders by remove_tree, which no depth or width breaks)."""
+    removed, never followed; folders by remove_tree, which no depth or width breaks).
+    False: some are left (past remove_tree's budget, or one that could not be removed)."""
+    done = True
     for top in WRITABLE_DIRS:
         try:
             entries = list(os.scandir(top))
@@ -152,12 +165,16 @@ def _remove_owned(uid: int) -> None:
             try:
                 if entry.stat(follow_symlinks=False).st_uid != uid:
                     continue
+            except OSError:  # gone already
+                continue
+            try:
                 if entry.is_dir(follow_symlinks=False):
-                    remove_tree(Path(entry.path))
+                    done = remove_tree(Path(entry.path)) and done
                 else:
                     os.unlink(entry.path)
             except OSError:
-                pass
+                done = False
+    return done
 
 
 def remove_tree(path: Path, budget: int = REMOVE_BUDGET) -> bool:
