@@ -144,6 +144,8 @@ def held_sandbox_uids() -> set[int]:
 
     held = set()
     for lock in uids.lock_dir().glob("*.lock"):
+        if not lock.stem.isdigit():  # a slot's lock file is named by its number
+            continue
         try:
             fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         except OSError:
