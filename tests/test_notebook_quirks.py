@@ -38,7 +38,8 @@ def test_quirk_scores_exactly_and_says_why(graded: dict, quirk) -> None:  # noqa
     results = graded[quirk.name]
     lost = lost_parts(results)
     assert lost - HW0_PARTS == set(quirk.loses), results["output"][:3000]
-    assert lost & HW0_PARTS == (HW0_PARTS if quirk.hw0 else set())
+    # hw0.py's parts: all kept beside the reference, all lost when broken or not there
+    assert lost & HW0_PARTS == (set() if quirk.beside_hw0 and not quirk.hw0 else HW0_PARTS)
     for test in results["tests"]:  # a lost part is lost entirely, a kept one in full
         assert test["score"] in (0, test["max_score"]), test
     for phrase in quirk.says:

@@ -103,7 +103,7 @@ def _held_elsewhere(folder: Path) -> int | None:
 @contextlib.contextmanager
 def _exclusive() -> Iterator[None]:
     """One grader at a time reads and changes the journals and the modes."""
-    with open(lock_dir() / "modes.lock", "a") as held:
+    with open(lock_dir() / "modes.guard", "a") as held:  # not *.lock: those are slots
         fcntl.flock(held, fcntl.LOCK_EX)
         yield  # closing the file releases the lock, also if the grader is killed
 

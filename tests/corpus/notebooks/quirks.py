@@ -3,9 +3,15 @@
 Each quirk is built the way Jupyter, Colab or VS Code would leave the file (one string or a
 list of lines per source, their metadata and cell ids, outputs, old formats, a saved web
 page, Colab's file name), with the Q5 parts it must lose (empty: full marks) and phrases the
-feedback must contain (at the top, or in the named test's output). hw0.py is the reference
-in every folder but one: its parts must never move. Graded in one batch by
+feedback must contain (at the top, or in the named test's output). Graded in one batch by
 tests/test_notebook_quirks.py.
+
+hw0.py sits beside the notebooks that could reach its grading (`beside_hw0`: a notebook that
+writes files, runs shell commands, runs past its limits, fills memory, runs the kit's check,
+or is found under another name), as the reference, whose parts must never move; and in one
+folder broken, whose notebook must keep its parts. The other folders hold the notebook
+alone: its grading does not read hw0.py, and grading the reference there again proved
+nothing new.
 """
 
 from __future__ import annotations
@@ -31,14 +37,16 @@ class Quirk:
     test_says: dict[str, str] = field(default_factory=dict)  # test number -> phrase
     file_name: str = NOTEBOOK
     hw0: Callable[[str], str] | None = None  # hw0.py changed too: then all its parts are lost
+    beside_hw0: bool = False  # the reference's hw0.py beside it (hw0 set: always)
 
     def write(self, folder: Path) -> None:
         folder.mkdir(parents=True)
         saved = self.build(reference())
         data = saved if isinstance(saved, bytes) else json.dumps(saved, indent=1).encode()
         (folder / self.file_name).write_bytes(data)
-        text = (REFERENCE / "hw0.py").read_text()
-        (folder / "hw0.py").write_text(self.hw0(text) if self.hw0 else text)
+        if self.beside_hw0 or self.hw0:
+            text = (REFERENCE / "hw0.py").read_text()
+            (folder / "hw0.py").write_text(self.hw0(text) if self.hw0 else text)
 
 
 def reference() -> dict:
@@ -218,9 +226,11 @@ QUIRKS = [
         "def loss_fn_binary(", "%%writefile helpers.py\n"
         "import torch\n\n\ndef shifted_mse(pred, target):\n"
         "    return torch.mean((pred - (0.5 + 0.5 * target)) ** 2)\n",
-        "from helpers import shifted_mse\nprint(shifted_mse(FREQS / FREQS, binary_lp))")),
+        "from helpers import shifted_mse\nprint(shifted_mse(FREQS / FREQS, binary_lp))"),
+          beside_hw0=True),
     Quirk("bash_and_sh_cells", insert_after("import math", "%%bash\npip install torch\necho done",
-                                            "%%sh\nls -la")),
+                                            "%%sh\nls -la"),
+          beside_hw0=True),
     Quirk("percent_operator_continuation", insert_after(
         "def evaluate_lp_circuit(", "middle = (len(FREQS)\n"
         "          % 7)\nprint(middle)")),
@@ -235,30 +245,35 @@ QUIRKS = [
         "loss = 1.0\nwhile loss > 1e-12:  # train until the loss is tiny\n"
         "    loss = loss * (1 - 1e-30)"),
           says=(f"was stopped, as Jupyter's stop button stops a cell: it computed for more "
-                f"than {CELL_SECONDS} s of CPU time, the limit of one cell",)),
+                f"than {CELL_SECONDS} s of CPU time, the limit of one cell",),
+          beside_hw0=True),
     Quirk("uninterruptible_last_cell", append(
         "import signal\nfor timer in (signal.SIGALRM, signal.SIGPROF, signal.SIGVTALRM):\n"
         "    signal.signal(timer, signal.SIG_IGN)  # whichever timer the grader uses\n"
         "while True:\n    try:\n        pass\n    except KeyboardInterrupt:\n        pass"),
-          says=("could not be interrupted", "only the cells before it were graded")),
+          says=("could not be interrupted", "only the cells before it were graded"),
+          beside_hw0=True),
     # the kit's README: install it first (Colab), check() last; hw0_selfcheck is not installed
     Quirk("kit_install_first_and_check_last", lambda nb: append(
         "from hw0_selfcheck import check\ncheck()")(insert_after(
-            "import math", "!pip install -q /content/hw0-kit.zip")(nb))),
+            "import math", "!pip install -q /content/hw0-kit.zip")(nb)),
+          beside_hw0=True),
     Quirk("input_call", insert_after("import math", 'name = input("Your name: ")'),
           says=("input() cannot be answered while grading",)),
     Quirk("pip_and_missing_module", insert_after("import math", "%pip install seaborn",
                                                  "import seaborn as sns"),
           says=("`%pip install seaborn` installs nothing", "No module named 'seaborn'",
                 "numpy, scipy, torch, matplotlib, IPython, ipywidgets and tqdm")),
-    Quirk("sixty_megabytes_of_images", big_images),
+    Quirk("sixty_megabytes_of_images", big_images, beside_hw0=True),
     Quirk("nbformat_3", nbformat3),
     Quirk("byte_order_mark", with_bom),
     Quirk("html_page", html_page, loses=ALL,
           says=("is a web page (HTML), not a notebook", "Download the notebook again"),
-          test_says={"5.1": "could not be read as a notebook: see the top"}),
+          test_says={"5.1": "could not be read as a notebook: see the top"},
+          beside_hw0=True),
     Quirk("colab_copy_of_name", colab, file_name=f"Copy of {NOTEBOOK}",
-          says=(f"Graded Copy of {NOTEBOOK} as {NOTEBOOK}",)),
+          says=(f"Graded Copy of {NOTEBOOK} as {NOTEBOOK}",),
+          beside_hw0=True),
     Quirk("vscode_saved", vscode),
     Quirk("raw_cells", raw_cells),
     Quirk("code_cell_turned_markdown", code_to_markdown, loses=frozenset({"q5c"}),
@@ -266,7 +281,8 @@ QUIRKS = [
           test_says={"5.4": "q5c_resistor is not defined: In [9] (the cell that starts "
                             "`q5c_resistor = ...`), line 5 raised NameError"}),
     Quirk("only_notebook_is_untitled", lambda nb: nb, file_name="Untitled.ipynb",
-          says=(f"Graded Untitled.ipynb as {NOTEBOOK}",)),
+          says=(f"Graded Untitled.ipynb as {NOTEBOOK}",),
+          beside_hw0=True),
     Quirk("hw0_does_not_compile", lambda nb: nb, hw0=python2_print,
           says=("hw0.py does not compile: SyntaxError at line 38",),
           test_says={"1.1": "hw0.py does not compile (line 38)"}),
