@@ -1,8 +1,8 @@
-"""`python -m autograder verify`: passes on the real corpus, fails on a false claim."""
+"""`python -m autograder verify`: fails on a false claim. (That it passes on the real corpus,
+its one full run, is in tests/test_new_question.py, in a copy that also adds a question.)"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -12,21 +12,6 @@ from autograder.checks import all_checks, q1, q2, q5, questions
 from autograder.checks.misconceptions import MUTANTS, _hw0
 from autograder.staff import margins, verify
 from tests.conftest import run_cli
-
-
-@pytest.mark.slow(230)
-def test_verify_passes_and_lists_every_mutant(tmp_path: Path) -> None:
-    done = run_cli("verify", env={"HW0_DATASHEET_RECORD": str(tmp_path / "record.json")})
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    rows = {line.split()[1]: line for line in done.stdout.splitlines()
-            if line.startswith("(d) ")}
-    assert set(rows) == {m.name for m in MUTANTS}  # no "(d) test N" row: every test killed
-    assert all(line.endswith(" ok") for line in rows.values())
-    assert "(e) same results twice" in done.stdout and " 0 failed" in done.stdout
-    assert "kill matrix: " in done.stdout
-    assert json.loads((tmp_path / "record.json").read_text())["verify"]["failed"] == 0
-    assert sum(line.startswith("(f) ") for line in done.stdout.splitlines()) == 2 * len(
-        margins.tolerances()) + len(margins.documented_rows())
 
 
 def test_verify_fails_when_a_mutant_claims_the_wrong_part(tmp_path: Path) -> None:
