@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fast", action="store_true", help="one mutant per operator per part")
     p.add_argument("--only", choices=["hw0.py", "color_organ_learning.ipynb"], default=None,
                    help="mutate this file only")
+    p.add_argument("--part", action="append", default=[], metavar="PART",
+                   help="mutate the functions of this part only (q7, q5e: repeat for more)")
     p = sub.add_parser("datasheet", help="staff: write docs/datasheet.md from what verify and "
                        "mutate recorded (docs/datasheet.json)")
     p.add_argument("--check", action="store_true", help="only report whether it is stale")
@@ -105,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         from autograder.staff import mutate
 
         files = (args.only,) if args.only else mutate.FILES
-        return mutate.run(args.jobs, files, fast=args.fast)
+        return mutate.run(args.jobs, files, fast=args.fast, only=tuple(args.part))
     if args.command == "datasheet":
         from autograder.staff import datasheet
 

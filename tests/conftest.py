@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -34,10 +35,10 @@ LISTENER_PORT = 47391  # tests/corpus/hostile/network_sockets tries to reach it
 LISTENING = Path(tempfile.gettempdir()) / f"hw0-tests-listener-{LISTENER_PORT}.lock"
 
 
-def run_cli(*args: object, env: dict[str, str] | None = None,
-            timeout: float = 900) -> subprocess.CompletedProcess:
-    """python -m autograder ARGS, as a user would run it."""
-    return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=PROJECT,
+def run_cli(*args: object, env: dict[str, str] | None = None, timeout: float = 900,
+            cwd: Path = PROJECT) -> subprocess.CompletedProcess:
+    """python -m autograder ARGS, as a user would run it (in `cwd`: the project, or a copy)."""
+    return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})})
 
@@ -224,6 +225,38 @@ def _grade_corpus(tmp_path_factory: pytest.TempPathFactory) -> dict:
     graded["_root"] = root
     graded["_network"] = network
     return graded
+
+
+@dataclass(frozen=True)
+class Q7Copy:
+    """A copy of the project with the issue's Q7 added by docs/staff.md's recipe, and what
+    its full `verify` printed and recorded."""
+
+    project: Path
+    verify: subprocess.CompletedProcess
+    record: dict
+    seconds: float  # wall time of the recipe and the verify run
+
+
+@pytest.fixture(scope="session")
+def q7_copy(tmp_path_factory: pytest.TempPathFactory) -> Q7Copy:
+    """The recipe followed in a copy (tests/new_question.py), then the copy's full `verify`,
+    once: it is also the proof of this project's own questions, which the copy holds
+    unchanged (tests/test_new_question.py reads both; one file, so that xdist's
+    `--dist loadfile` runs this on one worker only)."""
+    from tests.new_question import add_q7
+
+    root = tmp_path_factory.mktemp("q7")
+    project = root / "project"
+    shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "__pycache__", "*.egg-info", ".hypothesis", ".ruff_cache", "*.zip"))
+    started = time.monotonic()
+    add_q7(project)
+    record = root / "record.json"
+    done = run_cli("verify", env={"HW0_DATASHEET_RECORD": str(record)}, cwd=project,
+                   timeout=1800)
+    recorded = json.loads(record.read_text()) if record.exists() else {}
+    return Q7Copy(project, done, recorded, time.monotonic() - started)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -26,7 +26,7 @@ from autograder.checks import (
 from autograder.checks.misconceptions import LIKELY, MUTANTS, diagnose
 from autograder.engine.answers import SubmissionError
 from autograder.mdtext import text_of
-from autograder.staff.margins import PRECISION_ONLY
+from autograder.staff.margins import precision_only
 from tests.conftest import PROJECT
 from tests.local_student import LocalStudent
 
@@ -344,12 +344,12 @@ def test_each_known_mistake_is_named_in_its_failing_test(mutant) -> None:  # noq
 
 
 @pytest.mark.parametrize("how", ["cast", "computed"])
-@pytest.mark.parametrize("mutant", [m for m in NAMED if m.name not in PRECISION_ONLY],
+@pytest.mark.parametrize("mutant", [m for m in NAMED if m.name not in precision_only()],
                          ids=lambda m: m.name)
 def test_each_known_mistake_fails_also_in_float32(mutant, how: str) -> None:  # noqa: ANN001
     """Cast to float32 on the way out, or computed in float32 throughout: the tolerance grows
     with the conditioning, but a well-conditioned input among those drawn still catches it
-    (not a mistake seen only where float32 cannot solve at all: margins.PRECISION_ONLY)."""
+    (not a mistake seen only where float32 cannot solve at all: margins.precision_only())."""
     source = mutant.apply()
     source = source + ALL_FLOAT32[len(REFERENCE):] if how == "cast" else \
         computed_in_float32(source)

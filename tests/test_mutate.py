@@ -15,7 +15,7 @@ from autograder.staff import equivalence, mutate, operators, template
 from tests.conftest import run_cli
 
 # Every part mutate declares a mutated region for, each a part of the checks.
-PARTS = {*mutate.HW0_PARTS.values(), *mutate.NOTEBOOK_PARTS.values()}
+PARTS = {*mutate.parts(HW0_PY).values(), *mutate.parts(NOTEBOOK).values()}
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_the_fast_slice_is_graded_and_killed(tmp_path: Path) -> None:
 
 
 def test_only_a_reviewed_correct_alternative_is_accepted() -> None:
-    """The loss's sharpness is another right answer (mutate.CORRECT); no other mutant of the
+    """The loss's sharpness is another right answer (REVIEWED_CORRECT); no other mutant of the
     notebook's functions, nor of hw0.py, is excused from being killed."""
     made = mutate.generate()
     excused = [m for m in made if mutate.accepted(m)]

@@ -77,12 +77,25 @@ def uses(*functions: str) -> Callable[[Callable[..., str]], Callable[..., str]]:
     return mark
 
 
-def all_checks() -> list[Check]:
-    """Every check of the homework, sorted by number."""
+def questions() -> tuple[types.ModuleType, ...]:
+    """The check modules, one per question: the only list of the questions. Everything else
+    (all_checks, and verify, margins, mutate and the tests) reads them from here."""
     from autograder.checks import q1, q2, q3, q4, q5, q6
 
-    checks = [c for m in (q1, q2, q3, q4, q5, q6) for c in collect(m)]
+    return (q1, q2, q3, q4, q5, q6)
+
+
+def all_checks() -> list[Check]:
+    """Every check of the homework, sorted by number."""
+    checks = [c for m in questions() for c in collect(m)]
     return sorted(checks, key=lambda c: tuple(int(x) for x in c.number.split(".")))
+
+
+def declared(name: str) -> list[Any]:
+    """What each check module declares under `name`, in question order (modules that
+    declare nothing left out): the grader-only declarations of docs/staff.md's recipe,
+    TOLERANCES, REFERENCE_PROPERTIES, MUTATED and SAMPLE (checks/evidence.py)."""
+    return [getattr(m, name) for m in questions() if hasattr(m, name)]
 
 
 def reference() -> types.ModuleType:
@@ -235,4 +248,5 @@ def form_only(what: str) -> str:
 
 
 __all__ = ["holds", "Check", "Mismatch", "all_checks", "assert_close", "collect", "explain",
-           "form_only", "likely_cause", "reference", "show", "uses", "HW0_PY", "NOTEBOOK"]
+           "declared", "form_only", "likely_cause", "questions", "reference", "show", "uses",
+           "HW0_PY", "NOTEBOOK"]

@@ -208,3 +208,82 @@ def check_eig_range(student: Student) -> str:
     # KIT: from autograder.checks import form_only
     # KIT: return form_only("Q1_EIG_RANGE is a pair (lo, hi) with lo <= hi")
     # END GRADER ONLY
+
+
+# BEGIN GRADER ONLY
+# What the staff tools read (checks/evidence.py; docs/staff.md, "Adding or changing a question").
+REFERENCE_PROPERTIES = ("tests/test_reference_q1q2.py",)
+MUTATED = {name: "q1" for name in ("gd_step", "gd_iterates", "max_stable_lr",
+                                   "step_growth_bound", "error_bound", "Q1_EIG_RANGE",
+                                   "_ETA_SIGMA_SQ")}
+
+
+def tolerances() -> list:  # of evidence.Tolerance
+    """RTOL and BOUND_RTOL, measured as their checks measure (1.1 1.2; 1.3 1.4 1.5), with
+    alpha from an SVD or eigvalsh(F^T F) as correct approaches."""
+    import sys
+
+    from autograder.checks.evidence import Tolerance, difference
+
+    def args(function: str, p: dict) -> tuple:
+        return {"gd_step": (p["F"], p["y"], p["w"], p["eta"]),
+                "gd_iterates": (p["F"], p["y"], p["eta"], p["k"]),
+                "max_stable_lr": (p["F"],), "step_growth_bound": (p["F"], p["y"], p["eta"]),
+                "error_bound": (p["F"], p["y"], p["eta"], p["k"], p["w_star"])}[function]
+
+    def measure(function: str, given: object, p: dict) -> tuple[float, float]:
+        scale = {"gd_step": step_scale, "gd_iterates": iterates_scale}.get(function)
+        expected = getattr(reference(), function)(*args(function, p))
+        return difference(given, expected, scale(p) if scale else None), 1.0
+
+    def alpha_svd(F: np.ndarray) -> float:
+        return float(np.linalg.svd(F, compute_uv=False)[0])
+
+    def alpha_eig(F: np.ndarray) -> float:
+        return float(np.sqrt(np.linalg.eigvalsh(F.T @ F)[-1]))
+
+    steps = Tolerance("Q1 RTOL (1.1 1.2)", (sys.modules[__name__], "RTOL"), gd_problems,
+                      ("gd_step", "gd_iterates"), args, measure, {},
+                      frozenset({"gd_step_gradient_in_float32", "gd_step_eta_off_by_4e_9"}))
+    bounds = Tolerance(
+        "Q1 BOUND_RTOL (1.3 1.4 1.5)", (sys.modules[__name__], "BOUND_RTOL"), gd_problems,
+        ("max_stable_lr", "step_growth_bound", "error_bound"), args, measure,
+        {"alpha from eigvalsh(F^T F)": {
+            "max_stable_lr": lambda F: 2.0 / alpha_eig(F) ** 2,
+            "step_growth_bound": lambda F, y, eta: eta * alpha_eig(F) * np.linalg.norm(y)},
+         "alpha from svd": {
+            "step_growth_bound": lambda F, y, eta: eta * alpha_svd(F) * np.linalg.norm(y),
+            "error_bound": lambda F, y, eta, k, w_star: k * eta * alpha_svd(F)
+            * np.linalg.norm(y) + np.linalg.norm(w_star)}},
+        frozenset({"step_growth_alpha_in_float32"}))
+    return [steps, bounds]
+
+
+def equivalence_sample() -> list[tuple[str, tuple | None]]:
+    """F of shapes 4x3, 3x4, 3x3, 1x1, an ill-conditioned 4x3 (singular values 1 .. 1e-12,
+    as the handout's), a rank-deficient 4x3 (two equal columns), all zeros (3x2) and empty
+    (0x2); y and w random and zero; eta 0, 0.5/alpha^2 and 1.9/alpha^2; k 0, 1 and 3; and
+    Q1_EIG_RANGE itself."""
+    rng = np.random.default_rng(182)
+    u, _ = np.linalg.qr(rng.normal(size=(4, 4)))
+    v, _ = np.linalg.qr(rng.normal(size=(3, 3)))
+    ill = u[:, :3] @ np.diag([1.0, 1e-6, 1e-12]) @ v
+    deficient = rng.normal(size=(4, 3))
+    deficient[:, 2] = deficient[:, 1]
+    matrices = [rng.normal(size=(4, 3)), rng.normal(size=(3, 4)), rng.normal(size=(3, 3)),
+                np.array([[2.0]]), ill, deficient, np.zeros((3, 2)), np.zeros((0, 2))]
+    calls: list[tuple[str, tuple | None]] = []
+    for F in matrices:
+        n, d = F.shape
+        alpha = np.linalg.norm(F, 2) if F.size else 1.0
+        calls.append(("max_stable_lr", (F,)))
+        for y in (rng.normal(size=n), np.zeros(n)):
+            for eta in (0.0, 0.5 / max(alpha, 1e-3) ** 2, 1.9 / max(alpha, 1e-3) ** 2):
+                calls.append(("step_growth_bound", (F, y, eta)))
+                for w in (rng.normal(size=d), np.zeros(d)):
+                    calls.append(("gd_step", (F, y, w, eta)))
+                for k in (0, 1, 3):
+                    calls.append(("gd_iterates", (F, y, eta, k)))
+                    calls.append(("error_bound", (F, y, eta, k, rng.normal(size=d))))
+    return [*calls, ("Q1_EIG_RANGE", None)]
+# END GRADER ONLY

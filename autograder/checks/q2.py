@@ -199,3 +199,78 @@ def check_augmentation_is_ridge(student: Student) -> str:
                      condition=map_condition(p, expected) + gamma_condition(p))
 
     return holds(ridge_problems(), prop, "X, y, Sigma")
+
+
+# BEGIN GRADER ONLY
+# What the staff tools read (checks/evidence.py; docs/staff.md, "Adding or changing a question").
+REFERENCE_PROPERTIES = ("tests/test_reference_q1q2.py",)
+MUTATED = {name: "q2" for name in ("gamma_from_sigma", "augment", "ols", "map_estimate")}
+
+
+def tolerances() -> list:  # of evidence.Tolerance
+    """RTOL as 2.1, 2.3 and 2.4 measure it (Gamma^T Gamma for gamma_from_sigma; the
+    condition-scaled tolerance for ols and map_estimate), with pinv, Woodbury and an inverse
+    Cholesky factor as correct approaches."""
+    import sys
+
+    from autograder.checks.evidence import Tolerance, difference
+
+    def args(function: str, p: dict) -> tuple | None:
+        if function == "ols" and p["X"].shape[0] < p["X"].shape[1]:
+            return None  # 2.3 draws full column rank X only
+        return {"gamma_from_sigma": (p["Sigma"],), "ols": (p["X"], p["y"]),
+                "map_estimate": (p["X"], p["y"], p["Sigma"])}[function]
+
+    def measure(function: str, given: object, p: dict) -> tuple[float, float]:
+        if function == "gamma_from_sigma":
+            gamma = np.asarray(given, dtype=float)
+            if gamma.shape != p["Sigma"].shape:
+                return float("inf"), 1.0
+            return (difference(gamma.T @ gamma, np.linalg.inv(p["Sigma"])),
+                    precision.condition_number(p["Sigma"]))
+        expected = getattr(reference(), function)(*args(function, p))
+        if function == "ols":
+            return difference(given, expected), precision.least_squares_condition(
+                p["X"].T @ p["X"], expected, float(np.linalg.norm(p["y"])))
+        return difference(given, expected), map_condition(p, expected)
+
+    def woodbury(X: np.ndarray, y: np.ndarray, Sigma: np.ndarray) -> np.ndarray:
+        return Sigma @ X.T @ np.linalg.solve(X @ Sigma @ X.T + np.eye(len(X)), y)
+
+    return [Tolerance(
+        "Q2 RTOL (2.1 2.3 2.4)", (sys.modules[__name__], "RTOL"), ridge_problems,
+        ("gamma_from_sigma", "ols", "map_estimate"), args, measure,
+        {"pinv": {"ols": lambda X, y: np.linalg.pinv(X) @ y},
+         "Woodbury": {"map_estimate": woodbury},
+         "inverse Cholesky factor": {
+            "gamma_from_sigma": lambda Sigma: np.linalg.inv(np.linalg.cholesky(Sigma))}},
+        # a truncating solver is wrong only where float32 cannot solve at all (X of
+        # condition 1e4 to 1e6: a float32 answer is allowed percents there)
+        frozenset({"ols_truncates_small_singular_values", "map_estimate_off_by_4e_6"}))]
+
+
+def _spd_of(rng: np.random.Generator, d: int, condition: float) -> np.ndarray:
+    q, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    return q @ np.diag(np.geomspace(1.0, 1.0 / condition, d)) @ q.T
+
+
+def equivalence_sample() -> list[tuple[str, tuple | None]]:
+    """Sigma the identity, diagonal, random SPD, ill-conditioned SPD (3x3) and 1x1; X 5x3,
+    3x3 (square), zeros (2x3) and 1x1 (with its Sigma); y random and zero; Gamma the
+    reference's and a random matrix."""
+    rng = np.random.default_rng(183)
+    sigmas = [np.eye(3), np.diag([1.0, 4.0, 9.0]), _spd_of(rng, 3, 10.0), _spd_of(rng, 3, 1e6)]
+    designs = [rng.normal(size=(5, 3)), rng.normal(size=(3, 3)), np.zeros((2, 3))]
+    cases = [(X, S) for S in sigmas for X in designs] + [(np.array([[1.5]]), np.array([[2.0]]))]
+    calls: list[tuple[str, tuple | None]] = []
+    for X, S in cases:
+        gamma = np.linalg.cholesky(np.linalg.inv(S)).T
+        calls.append(("gamma_from_sigma", (S,)))
+        for y in (rng.normal(size=X.shape[0]), np.zeros(X.shape[0])):
+            for G in (gamma, rng.normal(size=S.shape)):
+                calls.append(("augment", (X, y, G)))
+            calls.append(("map_estimate", (X, y, S)))
+            if np.linalg.matrix_rank(X) == X.shape[1]:
+                calls.append(("ols", (X, y)))
+    return calls
+# END GRADER ONLY

@@ -208,3 +208,8 @@ def check_q3e(student: Student) -> str:
     # KIT: from autograder.checks import form_only
     # KIT: return form_only("Q3E reads as an equation in x, c and A")
     # END GRADER ONLY
+
+
+# BEGIN GRADER ONLY
+REFERENCE_PROPERTIES = ("tests/test_q3_q4_checks.py",)  # for verify's (a) (checks/evidence.py)
+# END GRADER ONLY

@@ -312,3 +312,55 @@ def check_sgd_new_elbows(student: Student) -> str:
     elbows_form(student, "sgd_new_elbows", SMALL_NETWORK)
     return check_elbow_values(student, "sgd_new_elbows", "W1, b, W2, x, y, lr",
                               lambda p: (p["W1"], p["b"], p["W2"], p["x"], p["y"], p["lr"]))
+
+
+# BEGIN GRADER ONLY
+# What the staff tools read (checks/evidence.py; docs/staff.md, "Adding or changing a question").
+REFERENCE_PROPERTIES = ("tests/test_q3_q4_checks.py",)
+MUTATED = {"elbows": "q4c", "sgd_new_elbows": "q4d"}
+
+
+def tolerances() -> list:  # of evidence.Tolerance
+    """ELBOW_RTOL as 4.13 and 4.14 measure it, with torch autograd's step as a correct
+    approach."""
+    import sys
+
+    from autograder.checks.evidence import FLOAT64_ONLY, Tolerance, difference
+
+    def args(function: str, p: dict) -> tuple:
+        if function == "elbows":
+            return (p["W1"], p["b"])
+        return (p["W1"], p["b"], p["W2"], p["x"], p["y"], p["lr"])
+
+    def measure(function: str, given: object, p: dict) -> tuple[float, float]:
+        return difference(given, getattr(reference(), function)(*args(function, p))), 1.0
+
+    def by_autograd(W1: object, b: object, W2: object, x: object, y: object, lr: object
+                    ) -> np.ndarray:
+        w1, b1 = autograd_step(W1, b, W2, float(x), float(y), float(lr))
+        return -b1 / w1
+
+    return [Tolerance("Q4 ELBOW_RTOL (4.13 4.14)", (sys.modules[__name__], "ELBOW_RTOL"),
+                      networks, ("elbows", "sgd_new_elbows"), args, measure,
+                      {FLOAT64_ONLY + "torch autograd": {"sgd_new_elbows": by_autograd}},
+                      frozenset({"elbows_off_by_4e_8"}))]
+
+
+def equivalence_sample() -> list[tuple[str, tuple | None]]:
+    """Three units with the ReLU's kink exactly (W1 x + b = 0), x = 0, W2 = 0, a residual of
+    0, lr 0 and 0.1, one unit, and a W1 entry 0 (an elbow at infinity)."""
+    rng = np.random.default_rng(184)
+    kink = (np.array([1.0, -2.0, 0.5]), np.array([-2.0, 1.0, 0.3]))  # unit 0: 1*2 - 2 = 0
+    nets = [kink, (rng.normal(size=3), rng.normal(size=3)), (np.array([0.7]), np.array([0.2])),
+            (np.array([1.0, 0.0, -1.0]), np.array([0.5, 1.0, 0.5]))]
+    calls: list[tuple[str, tuple | None]] = []
+    for W1, b in nets:
+        calls.append(("elbows", (W1, b)))
+        for W2 in (rng.normal(size=W1.size), np.zeros(W1.size)):
+            for x in (2.0, 0.0, -1.3):
+                out = float(W2 @ np.maximum(W1 * x + b, 0.0))
+                for y in (out + 1.0, out, -0.4):
+                    for lr in (0.0, 0.1):
+                        calls.append(("sgd_new_elbows", (W1, b, W2, x, y, lr)))
+    return calls
+# END GRADER ONLY

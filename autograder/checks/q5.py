@@ -24,6 +24,18 @@ from autograder.checks.circuits import (
     learned_from_leds,
     positive,
 )
+
+# BEGIN GRADER ONLY
+from autograder.checks.q5_evidence import (  # noqa: F401 - declared for the staff tools
+    DOCUMENTED_TOLERANCES,
+    MUTATED,
+    REFERENCE_PROPERTIES,
+    REVIEWED_CORRECT,
+    documented_margins,
+    equivalence_sample,
+)
+
+# END GRADER ONLY
 from autograder.engine.answers import BadAnswer, SubmissionError, as_array, as_float, as_pair
 from autograder.engine.student import Student
 

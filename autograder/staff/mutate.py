@@ -1,8 +1,8 @@
 """`python -m autograder mutate`: mutation analysis, the proof that the checks catch slips.
 
-Makes mutants of the reference's student-facing code (the solution blocks of hw0.py's
-functions and Q1_EIG_RANGE; of the notebook's evaluate_hp_circuit, evaluate_bp_circuit and
-loss_fn_binary) with operators.py, sets aside those equivalent to the reference on a dense
+Makes mutants of the reference's student-facing code (the solution blocks of the functions
+and constants the check modules declare as MUTATED, checks/evidence.py) with operators.py,
+sets aside those equivalent to the reference on a dense
 sample (equivalence.py, in spawned processes), grades the others in parallel with the batch
 engine (one grader, one zygote, per core; an hw0.py mutant is graded alone, without the
 notebook), and prints per part: mutants, killed, equivalent, survived, and each survivor's
@@ -33,13 +33,15 @@ from autograder.staff.operators import Mutation
 PROJECT = Path(__file__).resolve().parents[2]
 REFERENCE = PROJECT / "reference"
 FILES = (HW0_PY, NOTEBOOK)
-# The part each mutated function or constant belongs to (its checks' tag).
-HW0_PARTS = {"gd_step": "q1", "gd_iterates": "q1", "max_stable_lr": "q1",
-             "step_growth_bound": "q1", "error_bound": "q1", "Q1_EIG_RANGE": "q1",
-             "_ETA_SIGMA_SQ": "q1", "gamma_from_sigma": "q2", "augment": "q2", "ols": "q2",
-             "map_estimate": "q2", "elbows": "q4c", "sgd_new_elbows": "q4d"}
-NOTEBOOK_PARTS = {"loss_fn_binary": "q5e", "evaluate_hp_circuit": "q5f",
-                  "evaluate_bp_circuit": "q5g"}
+
+
+def parts(file: str) -> dict[str, str]:
+    """The part of each function or constant of `file` that mutate changes, as the check
+    modules of that file declare them (MUTATED, checks/evidence.py)."""
+    from autograder.checks import questions
+
+    return {name: part for m in questions() if m.FILE == file
+            for name, part in getattr(m, "MUTATED", {}).items()}
 
 
 @dataclass(frozen=True)
@@ -100,21 +102,23 @@ def generate(files: tuple[str, ...] = FILES) -> list[Mutant]:
     made: list[Mutant] = []
     if HW0_PY in files:
         text = (REFERENCE / HW0_PY).read_text(encoding="utf-8")
-        for target, m in _mutants_of(text, HW0_PARTS):
+        targets = parts(HW0_PY)
+        for target, m in _mutants_of(text, targets):
             made.append(Mutant(f"hw0-{len(made):04d}-{m.operator}", HW0_PY,
-                               f"{HW0_PY}:{m.line}", target, HW0_PARTS[target], m, m.text))
+                               f"{HW0_PY}:{m.line}", target, targets[target], m, m.text))
     if NOTEBOOK in files:
         nb = json.loads((REFERENCE / NOTEBOOK).read_text(encoding="utf-8"))
+        targets = parts(NOTEBOOK)
         for index, cell in enumerate(nb["cells"]):
             source = "".join(cell["source"])
-            if cell["cell_type"] != "code" or not _regions(source, NOTEBOOK_PARTS):
+            if cell["cell_type"] != "code" or not _regions(source, targets):
                 continue
-            for target, m in _mutants_of(source, NOTEBOOK_PARTS):
+            for target, m in _mutants_of(source, targets):
                 cells = [dict(c) for c in nb["cells"]]
                 cells[index]["source"] = m.text.splitlines(keepends=True)
                 made.append(Mutant(f"nb-{len(made):04d}-{m.operator}", NOTEBOOK,
                                    f"{NOTEBOOK} cell {index}:{m.line}", target,
-                                   NOTEBOOK_PARTS[target], m,
+                                   targets[target], m,
                                    json.dumps({**nb, "cells": cells}, indent=1)))
     return made
 
@@ -184,18 +188,13 @@ def _numbers(file: str) -> set[str]:
     return {c.number for c in all_checks() if c.file == file}
 
 
-# Survivors a TA has read and found right: another correct answer, not a slip. Keyed by the
-# function changed and the text the mutation replaced; the value says why it is right.
-CORRECT = {
-    ("loss_fn_binary", "50.0"): "the logistic loss's sharpness: any slope steep enough to "
-    "separate on from off trains to 200 ohm (the contract: a logistic loss around the "
-    "threshold must pass)",
-}
-
-
 def accepted(m: Mutant) -> str | None:
-    """Why a surviving mutant is a correct alternative (CORRECT), or None."""
-    return CORRECT.get((m.target, m.mutation.before))
+    """Why a surviving mutant is a correct alternative (a check module's REVIEWED_CORRECT:
+    (function changed, text the mutation replaced) -> why it is right), or None."""
+    from autograder.checks import declared
+
+    reviewed = {key: why for table in declared("REVIEWED_CORRECT") for key, why in table.items()}
+    return reviewed.get((m.target, m.mutation.before))
 
 
 def reference_of(file: str) -> str:
@@ -231,11 +230,15 @@ def table(mutants: list[Mutant], equivalent: set[str], graded: dict[str, dict[st
 
 
 def run(jobs: int | None = None, files: tuple[str, ...] = FILES,
-        fast: bool = False, audit_causes: bool = True) -> int:
-    """The whole analysis (the fast slice: one mutant per operator per part). Prints the
-    table; exit status 1 on a survivor that is not equivalent or a killed hw0.py mutant the
-    kit passes, 2 when the reference itself loses points."""
-    mutants = generate(files)
+        fast: bool = False, audit_causes: bool = True, only: tuple[str, ...] = ()) -> int:
+    """The whole analysis (the fast slice: one mutant per operator per part; `only`: the
+    mutants of these parts, a question being added). Prints the table; exit status 1 on a
+    survivor that is not equivalent or a killed hw0.py mutant the kit passes, 2 when the
+    reference itself loses points."""
+    mutants = [m for m in generate(files) if not only or m.part in only]
+    if not mutants:
+        print(f"no mutants: no function of {', '.join(only or files)} is declared MUTATED")
+        return 1
     per_file = ", ".join(f"{f}: {sum(m.file == f for m in mutants)}" for f in files)
     print(f"{len(mutants)} mutants ({per_file}); setting aside equivalent ones", flush=True)
     if fast:
@@ -278,7 +281,7 @@ def run(jobs: int | None = None, files: tuple[str, ...] = FILES,
             mine = [name for name in counted if part[name] == p]
             wrong = sum(line.startswith(f"{name}:") for name in mine for line in lines)
             count[p]["kit agrees"] = f"{len(mine) - wrong}/{len(mine)}"
-    if files == FILES:  # both files: what the datasheet publishes
+    if files == FILES and not only:  # every mutant: what the datasheet publishes
         from autograder.staff import datasheet
 
         datasheet.record("mutate", {"fast": fast, "parts": {p: dict(c) for p, c in

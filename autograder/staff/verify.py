@@ -1,6 +1,7 @@
 """`python -m autograder verify`: the proof a TA runs before release.
 
-(a) the reference satisfies its own properties (the pytest files named below);
+(a) the reference satisfies its own properties (the pytest files the check modules
+    declare: REFERENCE_PROPERTIES, checks/evidence.py);
 (b) the reference scores full marks (else one row per cause; the variants' rows leave out the
     tests the reference fails); (c) the template scores 0;
 (d) the kill matrix: every known-wrong variant (autograder/checks/misconceptions.py) fails
@@ -35,8 +36,6 @@ from autograder.mdtext import text_of
 from autograder.staff import batch
 
 PROJECT = Path(__file__).resolve().parents[2]
-REFERENCE_PROPERTIES = ["tests/test_reference_q1q2.py", "tests/test_q3_q4_checks.py",
-                        "tests/test_q5_reference.py"]
 FILES = ("hw0.py", "color_organ_learning.ipynb")
 NAMED = 8  # ids, tests or phrases a row names before it says "and N more"
 
@@ -87,6 +86,15 @@ def lost_parts(data: dict[str, Any]) -> set[str]:
     from autograder.checks.misconceptions import part_of
 
     return {part_of(number) for number in failed_tests(data)}
+
+
+def reference_property_files() -> list[str]:
+    """The pytest files the check modules declare as their reference's properties, each
+    once, in question order."""
+    from autograder.checks import declared
+
+    return list(dict.fromkeys(path for paths in declared("REFERENCE_PROPERTIES")
+                              for path in paths))
 
 
 def reference_properties(paths: list[str], cwd: Path = PROJECT) -> Row:
@@ -241,8 +249,7 @@ def verify(mutants_file: Path | None = None, jobs: int | None = None) -> bool:
         from autograder.checks.misconceptions import MUTANTS as mutants_list
     else:
         mutants_list = load_mutants(mutants_file)
-    properties = [p for p in REFERENCE_PROPERTIES if (PROJECT / p).exists()]
-    rows = [reference_properties(properties)]
+    rows = [reference_properties(reference_property_files())]
     mutants, broken, graded = grade(mutants_list, jobs, with_reference=True)
 
     ref, template = graded["reference"], graded["template"]
