@@ -328,6 +328,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.write_line(f"{sum(files.values()):8.1f} s  in all")
 
 
+@pytest.hookimpl(optionalhook=True)  # the Python 3.10 venv has no xdist
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n logical`: a worker per core and one more (--maxprocesses caps it). A test in
     Gradescope's half-CPU box, or waiting on pip or a kernel, leaves its core half idle; the
