@@ -229,3 +229,19 @@ def test_naming_one_file_grades_that_file_and_warns_of_no_other(tmp_path) -> Non
     for name in ("hw0 (1).py", "hw0.py"):
         found = find(tmp_path, "hw0.py", named=tmp_path / name)
         assert found.files == {"hw0.py": tmp_path / name} and found.notes == []
+
+
+def test_check_knows_a_question_added_to_the_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kit's check() once listed hw0.py's questions itself ("12346"): a Q7 added by the
+    recipe was "HW0 has no part q7" in the student's notebook."""
+    from types import SimpleNamespace
+
+    import autograder.checks as checks
+    from autograder.kit.check import _selector
+
+    before = checks.all_checks()
+    added = SimpleNamespace(number="7.1", file=checks.HW0_PY, part="q7")
+    monkeypatch.setattr(checks, "all_checks", lambda: [*before, added])
+    assert _selector("q7").startswith("Part q7 is in hw0.py")
+    assert _selector("7.1").startswith("Check 7.1 is about hw0.py")
+    assert "q6, q7 in hw0.py" in _selector("q8")

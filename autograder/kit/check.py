@@ -30,7 +30,6 @@ HW0_PY, NOTEBOOK = FILES  # checks.HW0_PY, checks.NOTEBOOK, without importing th
 STOPPED = "Stopped: the check was interrupted; nothing more was checked."
 
 PART = re.compile(r"q\d[a-z]?", re.IGNORECASE)
-HW0_QUESTIONS = "12346"  # the questions of hw0.py (q5 is the notebook's)
 NUMBER = re.compile(r"\d+\.\d+")
 
 
@@ -65,27 +64,40 @@ def _check_kernel(what: str | Path | None) -> None:
            "checked": report.checked_kernel(KERNEL, HW0_PY)})
 
 
+def _question_files() -> dict[str, str]:
+    """Each question's number ("1", "5", ...) and the file its checks grade (all_checks)."""
+    from autograder.checks import all_checks
+
+    return {c.number.split(".")[0]: c.file for c in all_checks()}
+
+
+def _questions_said(files: dict[str, str]) -> str:
+    """The questions by file: "q1, q2, q3, q4, q6 in hw0.py; q5 in the notebook"."""
+    numbers = sorted(files, key=int)
+    return "; ".join(f"{', '.join(f'q{n}' for n in numbers if files[n] == f)} in {f}"
+                     for f in dict.fromkeys(files[n] for n in numbers))
+
+
 def _selector(what: str | None) -> Any:
     """Which notebook checks to run, or the sentence saying why there are none."""
     if what is None:
         return lambda c: True
-    if NUMBER.fullmatch(what):
-        if what.split(".")[0] not in set(HW0_QUESTIONS + "5"):
-            return (f"HW0 has no check {what}: its checks are numbered 1.1 and on, by question "
-                    "(q1 to q6; 5.x are the notebook's).")
-        if not what.startswith("5."):
-            return (f"Check {what} is about {HW0_PY}: check it with check('{HW0_PY}') (the "
-                    "saved file, in a separate process).")
-        return lambda c: c.number == what
-    if PART.fullmatch(what):
-        part = what.lower()
-        if part[1] not in HW0_QUESTIONS + "5":
-            return (f"HW0 has no part {part}: its questions are q1 to q6 (q1-q4 and q6 in "
-                    f"{HW0_PY}, q5a to q5i in the notebook).")
-        if not part.startswith("q5"):
-            return (f"Part {part} is in {HW0_PY}: check it with check('{HW0_PY}') (the saved "
-                    "file, in a separate process).")
-        return lambda c: c.part == part
+    if NUMBER.fullmatch(what) or PART.fullmatch(what):
+        files = _question_files()
+        asked = what.lower()
+        question = asked.split(".")[0] if NUMBER.fullmatch(what) else asked[1:].rstrip(
+            "abcdefghijklmnopqrstuvwxyz")
+        kind = "check" if NUMBER.fullmatch(what) else "part"
+        if question not in files:
+            numbered = "its checks are numbered by question (1.1 and on):" if kind == "check" \
+                else "its questions are"
+            return f"HW0 has no {kind} {asked}: {numbered} {_questions_said(files)}."
+        if files[question] != NOTEBOOK:
+            return (f"{kind.capitalize()} {asked} is {'about' if kind == 'check' else 'in'} "
+                    f"{files[question]}: check it with "
+                    f"check('{files[question]}') (the saved file, in a separate process).")
+        return (lambda c: c.number == asked) if kind == "check" else (
+            lambda c: c.part == asked)
     return (f"check({what!r}): give nothing (this kernel's answers), a part such as 'q5e', a "
             f"check number such as '5.8', or the path of a file or folder such as '{HW0_PY}' "
             f"(not found: {Path(what).resolve()}).")
