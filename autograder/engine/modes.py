@@ -64,14 +64,10 @@ def give_back(changed: dict[Path, int]) -> None:
         _write(_journal(os.getpid()), kept)
 
 
-def recover() -> list[Path]:
-    """Give back the modes that graders no longer alive journaled (for folders still at
-    mode 700 that no live grader holds); delete their journals. Returns the folders."""
-    with _exclusive():
-        return _recover()
-
-
 def _recover() -> list[Path]:
+    """Give back the modes that graders no longer alive journaled (for folders still at
+    mode 700 that no live grader holds); delete their journals. Returns the folders.
+    Called by `lock`, under the lock file."""
     given = []
     for path in lock_dir().glob("modes-*.json"):
         pid = path.stem.removeprefix("modes-")
